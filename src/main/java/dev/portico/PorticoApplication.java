@@ -1,5 +1,7 @@
 package dev.portico;
 
+import dev.portico.cli.PorticoCli;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -8,6 +10,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class PorticoApplication {
 
 	public static void main(String[] args) {
+		// "client ..." and "bench ..." run the bundled tools without starting Spring.
+		if (PorticoCli.handles(args)) {
+			System.exit(PorticoCli.execute(args));
+		}
 		SpringApplication.run(PorticoApplication.class, args);
 	}
 

@@ -1,0 +1,235 @@
+package dev.portico.cli.client;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.portico.cli.CliException;
+import dev.portico.cli.DurationConverter;
+import dev.portico.cli.Endpoints;
+import dev.portico.cli.PorticoCli;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The tutorial multi-connection client: N non-blocking connections on one selector, each sends
+ * two messages and closes once it has received as many bytes as it sent.
+ */
+@Command(name = "multiconn", mixinStandardHelpOptions = true,
+		description = "Open N non-blocking connections; each sends two messages and closes after the echo.")
+public class MulticonnClientCommand implements Callable<Integer> {
+
+	static final List<String> MESSAGES = List.of("Message 1 from client.", "Message 2 from client.");
+
+	@Spec
+	CommandSpec spec;
+
+	@Option(names = "--host", defaultValue = "127.0.0.1", description = "Server host (default: ${DEFAULT-VALUE}).")
+	String host;
+
+	@Option(names = "--port", defaultValue = "65433", description = "Server port (default: ${DEFAULT-VALUE}).")
+	int port;
+
+	@Option(names = "--conns", defaultValue = "2", description = "Number of connections (default: ${DEFAULT-VALUE}).")
+	int conns;
+
+	@Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
+			description = "Time allowed for the whole exchange (default: ${DEFAULT-VALUE}).")
+	Duration timeout;
+
+	@Override
+	public Integer call() throws IOException {
+		if (this.conns < 1) {
+			throw new CliException("--conns must be at least 1", 2);
+		}
+		InetSocketAddress address = Endpoints.resolve(this.host, this.port);
+		String target = Endpoints.describe(this.host, this.port);
+		PrintWriter out = this.spec.commandLine().getOut();
+		List<Connection> connections = new ArrayList<>();
+		try (Selector selector = Selector.open()) {
+			for (int i = 1; i <= this.conns; i++) {
+				Connection connection = new Connection(i);
+				connection.channel = SocketChannel.open();
+				connection.channel.configureBlocking(false);
+				connection.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+				connection.channel.connect(address);
+				connection.channel.register(selector, SelectionKey.OP_CONNECT | SelectionKey.OP_READ, connection);
+				connections.add(connection);
+			}
+			long deadline = System.nanoTime() + this.timeout.toNanos();
+			int open = this.conns;
+			while (open > 0) {
+				long left = (deadline - System.nanoTime()) / 1_000_000;
+				if (left <= 0) {
+					break;
+				}
+				selector.select(left);
+				Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+				while (keys.hasNext()) {
+					SelectionKey key = keys.next();
+					keys.remove();
+					Connection connection = (Connection) key.attachment();
+					if (connection.service(key)) {
+						open--;
+					}
+				}
+			}
+		}
+		finally {
+			for (Connection connection : connections) {
+				connection.closeQuietly();
+			}
+		}
+		return report(out, connections, target);
+	}
+
+	private int report(PrintWriter out, List<Connection> connections, String target) {
+		int ok = 0;
+		int failed = 0;
+		int mismatched = 0;
+		long sent = 0;
+		long received = 0;
+		for (Connection c : connections) {
+			sent += c.sent;
+			received += c.received.size();
+			String line = "connection " + c.id + ": sent " + c.sent + " bytes, received " + c.received.size() + " bytes";
+			if (c.failure != null) {
+				failed++;
+				line += ", failed: " + c.failure;
+			}
+			else if (!c.done) {
+				failed++;
+				line += ", timed out after " + this.timeout.toMillis() + " ms";
+			}
+			else if (!Arrays.equals(c.expected, c.received.toByteArray())) {
+				mismatched++;
+				line += ", MISMATCH: " + quote(c.received.toByteArray());
+			}
+			else {
+				ok++;
+				line += ": " + quote(c.received.toByteArray());
+			}
+			out.println(line);
+		}
+		out.println(connections.size() + " connections to " + target + ": " + ok + " echoed exactly, " + mismatched
+				+ " mismatched, " + failed + " failed; " + sent + " bytes sent, " + received + " received");
+		out.flush();
+		if (ok == 0 && failed == connections.size()) {
+			Connection first = connections.get(0);
+			String why = (first.failure != null) ? first.failure : "timed out after " + this.timeout.toMillis() + " ms";
+			throw new CliException("no connection to " + target + " completed: " + why);
+		}
+		if (mismatched > 0) {
+			return PorticoCli.EXIT_MISMATCH;
+		}
+		return (failed > 0) ? PorticoCli.EXIT_FAILURE : PorticoCli.EXIT_OK;
+	}
+
+	private static String quote(byte[] bytes) {
+		return "\"" + new String(bytes, StandardCharsets.UTF_8) + "\"";
+	}
+
+	/** One connection's state, as the tutorial's {@code types.SimpleNamespace} data object. */
+	private final class Connection {
+
+		final int id;
+
+		/** The messages still to send, written one at a time as the tutorial's {@code outb}. */
+		final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
+
+		final byte[] expected;
+
+		final ByteArrayOutputStream received = new ByteArrayOutputStream();
+
+		final ByteBuffer readBuffer = ByteBuffer.allocate(4096);
+
+		SocketChannel channel;
+
+		int sent;
+
+		boolean done;
+
+		String failure;
+
+		Connection(int id) {
+			this.id = id;
+			this.expected = String.join("", MESSAGES).getBytes(StandardCharsets.UTF_8);
+			for (String message : MESSAGES) {
+				this.outbound.add(ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)));
+			}
+		}
+
+		/** Handles one readiness event; answers true when this connection has finished. */
+		boolean service(SelectionKey key) {
+			try {
+				if (key.isConnectable()) {
+					this.channel.finishConnect();
+					key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+					return false;
+				}
+				if (key.isReadable()) {
+					this.readBuffer.clear();
+					int n = this.channel.read(this.readBuffer);
+					if (n < 0) {
+						this.failure = "closed by the server after " + this.received.size() + " bytes";
+						closeQuietly();
+						return true;
+					}
+					this.received.write(this.readBuffer.array(), 0, n);
+					if (this.received.size() >= this.expected.length) {
+						this.done = true;
+						closeQuietly();
+						return true;
+					}
+				}
+				if (key.isValid() && key.isWritable()) {
+					ByteBuffer next = this.outbound.peek();
+					if (next != null) {
+						this.sent += this.channel.write(next);
+						if (!next.hasRemaining()) {
+							this.outbound.poll();
+						}
+					}
+					if (this.outbound.isEmpty()) {
+						key.interestOps(SelectionKey.OP_READ);
+					}
+				}
+				return false;
+			}
+			catch (IOException ex) {
+				this.failure = Endpoints.reason(ex, MulticonnClientCommand.this.timeout);
+				closeQuietly();
+				return true;
+			}
+		}
+
+		void closeQuietly() {
+			try {
+				if (this.channel != null) {
+					this.channel.close();
+				}
+			}
+			catch (IOException ignored) {
+				// closing anyway
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,117 @@
+package dev.portico.cli.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+import dev.portico.cli.CliException;
+import dev.portico.cli.DurationConverter;
+import dev.portico.cli.Endpoints;
+import dev.portico.cli.PorticoCli;
+import dev.portico.cli.SearchFrames;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The tutorial application client: {@code search VALUE} sends a JSON request and prints the
+ * result; any other action sends a binary request and prints the binary answer.
+ */
+@Command(name = "search", mixinStandardHelpOptions = true,
+		description = { "Send one request to a search listener and print the answer.",
+				"'search VALUE' sends a JSON search request; any other ACTION sends a binary request",
+				"whose content is ACTION followed by VALUE." })
+public class SearchClientCommand implements Callable<Integer> {
+
+	@Spec
+	CommandSpec spec;
+
+	@Option(names = "--host", defaultValue = "127.0.0.1", description = "Server host (default: ${DEFAULT-VALUE}).")
+	String host;
+
+	@Option(names = "--port", defaultValue = "65434", description = "Server port (default: ${DEFAULT-VALUE}).")
+	int port;
+
+	@Option(names = "--timeout", defaultValue = "5s", converter = DurationConverter.class,
+			description = "Connect and read timeout (default: ${DEFAULT-VALUE}).")
+	Duration timeout;
+
+	@Parameters(index = "0", paramLabel = "ACTION", description = "'search', or anything else for a binary request.")
+	String action;
+
+	@Parameters(index = "1", paramLabel = "VALUE", description = "The query (or the rest of the binary content).")
+	String value;
+
+	@Override
+	public Integer call() {
+		byte[] request = "search".equals(this.action) ? SearchFrames.jsonRequest(this.action, this.value)
+				: SearchFrames.binaryRequest((this.action + this.value).getBytes(StandardCharsets.UTF_8));
+		String target = Endpoints.describe(this.host, this.port);
+		SearchFrames.Frame answer;
+		try (Socket socket = Endpoints.connect(this.host, this.port, this.timeout)) {
+			socket.getOutputStream().write(request);
+			socket.getOutputStream().flush();
+			answer = read(socket.getInputStream(), target);
+		}
+		catch (CliException ex) {
+			throw ex;
+		}
+		catch (IOException ex) {
+			throw Endpoints.failure("no answer from " + target, ex, this.timeout);
+		}
+		PrintWriter out = this.spec.commandLine().getOut();
+		if ("text/json".equals(answer.contentType())) {
+			JsonNode content = SearchFrames.parseObject(answer.content());
+			if (content == null) {
+				throw new CliException("the answer from " + target + " is not a JSON object: "
+						+ new String(answer.content(), StandardCharsets.UTF_8), PorticoCli.EXIT_MISMATCH);
+			}
+			if (content.has("result")) {
+				out.println(content.get("result").asString());
+				out.flush();
+				return PorticoCli.EXIT_OK;
+			}
+			if (content.has("error")) {
+				throw new CliException(target + " answered with an error: " + content.get("error").asString());
+			}
+			out.println(content.toString());
+			out.flush();
+			return PorticoCli.EXIT_OK;
+		}
+		// Binary content: printed as text when it decodes, the reference client prints its repr.
+		out.println(new String(answer.content(), StandardCharsets.UTF_8));
+		out.flush();
+		return PorticoCli.EXIT_OK;
+	}
+
+	private static SearchFrames.Frame read(InputStream in, String target) throws IOException {
+		SearchFrames.Reader reader = new SearchFrames.Reader();
+		byte[] buffer = new byte[4096];
+		try {
+			while (true) {
+				int n = in.read(buffer);
+				if (n < 0) {
+					throw new CliException(target + " closed the connection before a complete answer"
+							+ (reader.hasPartialFrame() ? " (answer truncated)" : ""));
+				}
+				reader.feed(ByteBuffer.wrap(buffer, 0, n));
+				SearchFrames.Frame frame = reader.next();
+				if (frame != null) {
+					return frame;
+				}
+			}
+		}
+		catch (SearchFrames.FrameException ex) {
+			throw new CliException("unreadable answer from " + target + ": " + ex.getMessage(), PorticoCli.EXIT_MISMATCH);
+		}
+	}
+
+}

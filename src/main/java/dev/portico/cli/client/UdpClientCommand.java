@@ -1,0 +1,66 @@
+package dev.portico.cli.client;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.portico.cli.DurationConverter;
+import dev.portico.cli.Endpoints;
+import dev.portico.cli.PorticoCli;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The tutorial UDP client: one datagram out, prints the reply or says clearly that none came. */
+@Command(name = "udp", mixinStandardHelpOptions = true,
+		description = "Send TEXT as one datagram and print the reply.")
+public class UdpClientCommand implements Callable<Integer> {
+
+	/** The largest UDP payload over IPv4. */
+	static final int MAX_DATAGRAM = 65507;
+
+	@Spec
+	CommandSpec spec;
+
+	@Option(names = "--host", defaultValue = "127.0.0.1", description = "Server host (default: ${DEFAULT-VALUE}).")
+	String host;
+
+	@Option(names = "--port", defaultValue = "65435", description = "Server port (default: ${DEFAULT-VALUE}).")
+	int port;
+
+	@Option(names = "--timeout", defaultValue = "2s", converter = DurationConverter.class,
+			description = "How long to wait for the reply (default: ${DEFAULT-VALUE}).")
+	Duration timeout;
+
+	@Parameters(paramLabel = "TEXT", arity = "1..*", description = "Text to send (several words are joined by spaces).")
+	List<String> text;
+
+	@Override
+	public Integer call() {
+		byte[] sent = String.join(" ", this.text).getBytes(StandardCharsets.UTF_8);
+		String target = Endpoints.describe(this.host, this.port);
+		try (DatagramSocket socket = new DatagramSocket()) {
+			// Connected, so that an ICMP "port unreachable" surfaces as an exception, not a wait.
+			socket.connect(Endpoints.resolve(this.host, this.port));
+			socket.setSoTimeout((int) this.timeout.toMillis());
+			socket.send(new DatagramPacket(sent, sent.length));
+			DatagramPacket reply = new DatagramPacket(new byte[MAX_DATAGRAM], MAX_DATAGRAM);
+			socket.receive(reply);
+			PrintWriter out = this.spec.commandLine().getOut();
+			out.println(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8));
+			out.flush();
+			return PorticoCli.EXIT_OK;
+		}
+		catch (IOException ex) {
+			throw Endpoints.failure("no reply from " + target, ex, this.timeout);
+		}
+	}
+
+}
