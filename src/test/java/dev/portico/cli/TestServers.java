@@ -1,0 +1,169 @@
+package dev.portico.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Tiny in-test servers on loopback, port 0, one thread per connection: stand-ins for Portico's
+ * listeners so the clients can be tested before (and independently of) the live service.
+ */
+final class TestServers {
+
+	private TestServers() {
+	}
+
+	/** Handles one accepted connection. */
+	interface Handler {
+
+		void handle(Socket socket) throws IOException;
+
+	}
+
+	/** A blocking TCP server that runs {@code handler} on a thread per connection. */
+	static final class Tcp implements AutoCloseable {
+
+		final ServerSocket server;
+
+		final AtomicInteger accepted = new AtomicInteger();
+
+		final AtomicInteger closed = new AtomicInteger();
+
+		private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+		Tcp(Handler handler) throws IOException {
+			this.server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+			Thread acceptor = new Thread(() -> {
+				while (!this.server.isClosed()) {
+					try {
+						Socket socket = this.server.accept();
+						this.accepted.incrementAndGet();
+						this.sockets.add(socket);
+						Thread connection = new Thread(() -> {
+							try (socket) {
+								handler.handle(socket);
+							}
+							catch (IOException ex) {
+								// the peer went away
+							}
+							finally {
+								this.closed.incrementAndGet();
+							}
+						}, "test-server-connection");
+						connection.setDaemon(true);
+						connection.start();
+					}
+					catch (IOException ex) {
+						return;
+					}
+				}
+			}, "test-server-accept");
+			acceptor.setDaemon(true);
+			acceptor.start();
+		}
+
+		int port() {
+			return this.server.getLocalPort();
+		}
+
+		@Override
+		public void close() throws IOException {
+			this.server.close();
+			for (Socket socket : this.sockets) {
+				socket.close();
+			}
+		}
+
+	}
+
+	/** Echoes every byte, as the tutorial's blocking echo server. */
+	static Tcp echo() throws IOException {
+		return new Tcp((socket) -> pump(socket, (chunk) -> {
+		}));
+	}
+
+	/** Echoes every byte except one: the byte at stream offset {@code at} comes back flipped. */
+	static Tcp corruptingEcho(long at) throws IOException {
+		return new Tcp((socket) -> {
+			long[] offset = { 0 };
+			pump(socket, (chunk) -> {
+				long start = offset[0];
+				if (at >= start && at < start + chunk.length) {
+					chunk[(int) (at - start)] ^= 0x01;
+				}
+				offset[0] += chunk.length;
+			});
+		});
+	}
+
+	private static void pump(Socket socket, Consumer<byte[]> tamper) throws IOException {
+		InputStream in = socket.getInputStream();
+		OutputStream out = socket.getOutputStream();
+		byte[] buffer = new byte[16384];
+		int n;
+		while ((n = in.read(buffer)) >= 0) {
+			byte[] chunk = java.util.Arrays.copyOf(buffer, n);
+			tamper.accept(chunk);
+			out.write(chunk);
+			out.flush();
+		}
+	}
+
+	/** A UDP server that echoes each datagram to its sender, or stays silent. */
+	static final class Udp implements AutoCloseable {
+
+		final DatagramSocket socket;
+
+		final AtomicInteger received = new AtomicInteger();
+
+		Udp(boolean reply) throws IOException {
+			this.socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+			Thread thread = new Thread(() -> {
+				byte[] buffer = new byte[65507];
+				while (!this.socket.isClosed()) {
+					try {
+						DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+						this.socket.receive(packet);
+						this.received.incrementAndGet();
+						if (reply) {
+							this.socket.send(new DatagramPacket(packet.getData(), packet.getLength(),
+									packet.getSocketAddress()));
+						}
+					}
+					catch (IOException ex) {
+						return;
+					}
+				}
+			}, "test-udp-server");
+			thread.setDaemon(true);
+			thread.start();
+		}
+
+		int port() {
+			return this.socket.getLocalPort();
+		}
+
+		@Override
+		public void close() {
+			this.socket.close();
+		}
+
+	}
+
+	/** A port with nothing listening on it: bound, then released. */
+	static int closedPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
