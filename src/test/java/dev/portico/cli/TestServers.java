@@ -1,5 +1,7 @@
 package dev.portico.cli;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,9 +11,17 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+
+import dev.portico.codec.SearchDecodeResult;
+import dev.portico.codec.SearchFrameSerializer;
+import dev.portico.codec.SearchReply;
+import dev.portico.codec.SearchResponder;
+
+import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 /**
  * Tiny in-test servers on loopback, port 0, one thread per connection: stand-ins for Portico's
@@ -116,6 +126,39 @@ final class TestServers {
 			out.write(chunk);
 			out.flush();
 		}
+	}
+
+	/** The default search index. */
+	static final Map<String, String> SEARCH_INDEX = Map.of("morpheus", "Follow the white rabbit. \uD83D\uDC30", "ring",
+			"In the caves beneath the Misty Mountains. \uD83D\uDC8D", "\uD83D\uDC36",
+			"\uD83D\uDC3E Playing ball! \uD83C\uDFD0");
+
+	/**
+	 * A search server on the search codec: answers from {@code index}; closes after the first
+	 * answer unless {@code keepAlive}, as the reference server does.
+	 */
+	static Tcp search(Map<String, String> index, boolean keepAlive) throws IOException {
+		SearchFrameSerializer serializer = new SearchFrameSerializer();
+		SearchResponder responder = new SearchResponder(index::get);
+		return new Tcp((socket) -> {
+			InputStream in = new BufferedInputStream(socket.getInputStream());
+			OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+			while (true) {
+				SearchDecodeResult request;
+				try {
+					request = serializer.deserialize(in);
+				}
+				catch (SoftEndOfStreamException ex) {
+					return;
+				}
+				SearchReply reply = responder.reply(request);
+				serializer.serialize(reply, out);
+				out.flush();
+				if (!keepAlive || reply.close()) {
+					return;
+				}
+			}
+		});
 	}
 
 	/** A UDP server that echoes each datagram to its sender, or stays silent. */

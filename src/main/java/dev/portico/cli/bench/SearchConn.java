@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import dev.portico.cli.SearchFrames;
+import dev.portico.cli.SearchRequests;
+import dev.portico.codec.SearchFrameDecoder;
+import dev.portico.codec.SearchMessage;
+import dev.portico.codec.SearchProtocolException;
 
 /**
  * Search mode: sends search requests whose answers are known (the default index plus a miss) and
@@ -19,8 +22,7 @@ final class SearchConn extends TcpConn {
 	record Case(String query, byte[] request, byte[] expected) {
 
 		static Case of(String query, String answer) {
-			return new Case(query, SearchFrames.jsonRequest("search", query),
-					("{\"result\": " + SearchFrames.quote(answer) + "}").getBytes(StandardCharsets.UTF_8));
+			return new Case(query, SearchRequests.json("search", query), SearchRequests.result(answer));
 		}
 
 	}
@@ -41,7 +43,7 @@ final class SearchConn extends TcpConn {
 
 	private final long[] sendTimes;
 
-	private SearchFrames.Reader reader;
+	private SearchFrameDecoder decoder;
 
 	private long sent;
 
@@ -64,7 +66,7 @@ final class SearchConn extends TcpConn {
 	@Override
 	void onConnecting(long now) {
 		this.connectStart = now;
-		this.reader = new SearchFrames.Reader();
+		this.decoder = new SearchFrameDecoder();
 		this.awaitingClose = false;
 		this.sent = 0;
 		this.done = 0;
@@ -103,40 +105,48 @@ final class SearchConn extends TcpConn {
 			close();
 			return;
 		}
-		this.reader.feed(in);
-		SearchFrames.Frame frame;
 		try {
-			while ((frame = this.reader.next()) != null) {
-				if (this.done >= this.sent) {
-					this.worker.mismatch(this, "an answer to a request never sent");
-					close();
-					return;
-				}
-				int slot = (int) (this.done % this.window);
-				Case expected = CASES[this.caseOf[slot]];
-				if (!Arrays.equals(expected.expected(), frame.content())) {
-					this.worker.mismatch(this, "answer to '" + expected.query() + "' was "
-							+ new String(frame.content(), StandardCharsets.UTF_8) + ", expected "
-							+ new String(expected.expected(), StandardCharsets.UTF_8));
-				}
-				else {
-					this.stats.completed(frame.content().length, now - this.sendTimes[slot]);
-				}
-				this.done++;
-				if (!this.keepAlive) {
-					// The server closes after one answer; wait for its FIN so the TIME_WAIT stays on its side.
-					this.awaitingClose = true;
-					this.awaitingSince = now;
-					return;
-				}
-			}
+			this.decoder.decode(in, (answer) -> answered(answer, now));
 		}
-		catch (SearchFrames.FrameException ex) {
+		catch (SearchProtocolException ex) {
 			this.worker.mismatch(this, "unreadable answer: " + ex.getMessage());
 			close();
 			return;
 		}
-		send(now);
+		if (isOpen()) {
+			send(now);
+		}
+	}
+
+	private void answered(SearchMessage answer, long now) {
+		if (!isOpen() || this.awaitingClose) {
+			if (isOpen()) {
+				this.worker.mismatch(this, "a second answer on a connection the server should close");
+				close();
+			}
+			return;
+		}
+		if (this.done >= this.sent) {
+			this.worker.mismatch(this, "an answer to a request never sent");
+			close();
+			return;
+		}
+		int slot = (int) (this.done % this.window);
+		Case expected = CASES[this.caseOf[slot]];
+		if (!answer.isJson() || !Arrays.equals(expected.expected(), answer.content())) {
+			this.worker.mismatch(this, "answer to '" + expected.query() + "' was "
+					+ new String(answer.content(), StandardCharsets.UTF_8) + ", expected "
+					+ new String(expected.expected(), StandardCharsets.UTF_8));
+		}
+		else {
+			this.stats.completed(answer.content().length, now - this.sendTimes[slot]);
+		}
+		this.done++;
+		if (!this.keepAlive) {
+			// The server closes after one answer; wait for its FIN so the TIME_WAIT stays on its side.
+			this.awaitingClose = true;
+			this.awaitingSince = now;
+		}
 	}
 
 	@Override

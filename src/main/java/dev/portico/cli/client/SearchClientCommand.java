@@ -4,22 +4,27 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.portico.cli.CliException;
 import dev.portico.cli.DurationConverter;
 import dev.portico.cli.Endpoints;
 import dev.portico.cli.PorticoCli;
-import dev.portico.cli.SearchFrames;
+import dev.portico.cli.SearchRequests;
+import dev.portico.codec.SearchFrameDecoder;
+import dev.portico.codec.SearchMessage;
+import dev.portico.codec.SearchProtocolException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The tutorial application client: {@code search VALUE} sends a JSON request and prints the
@@ -30,6 +35,8 @@ import tools.jackson.databind.JsonNode;
 				"'search VALUE' sends a JSON search request; any other ACTION sends a binary request",
 				"whose content is ACTION followed by VALUE." })
 public class SearchClientCommand implements Callable<Integer> {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	@Spec
 	CommandSpec spec;
@@ -52,10 +59,10 @@ public class SearchClientCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() {
-		byte[] request = "search".equals(this.action) ? SearchFrames.jsonRequest(this.action, this.value)
-				: SearchFrames.binaryRequest((this.action + this.value).getBytes(StandardCharsets.UTF_8));
+		byte[] request = "search".equals(this.action) ? SearchRequests.json(this.action, this.value)
+				: SearchRequests.binary((this.action + this.value).getBytes(StandardCharsets.UTF_8));
 		String target = Endpoints.describe(this.host, this.port);
-		SearchFrames.Frame answer;
+		SearchMessage answer;
 		try (Socket socket = Endpoints.connect(this.host, this.port, this.timeout)) {
 			socket.getOutputStream().write(request);
 			socket.getOutputStream().flush();
@@ -68,8 +75,8 @@ public class SearchClientCommand implements Callable<Integer> {
 			throw Endpoints.failure("no answer from " + target, ex, this.timeout);
 		}
 		PrintWriter out = this.spec.commandLine().getOut();
-		if ("text/json".equals(answer.contentType())) {
-			JsonNode content = SearchFrames.parseObject(answer.content());
+		if (answer.isJson()) {
+			JsonNode content = parseObject(answer.content());
 			if (content == null) {
 				throw new CliException("the answer from " + target + " is not a JSON object: "
 						+ new String(answer.content(), StandardCharsets.UTF_8), PorticoCli.EXIT_MISMATCH);
@@ -92,25 +99,36 @@ public class SearchClientCommand implements Callable<Integer> {
 		return PorticoCli.EXIT_OK;
 	}
 
-	private static SearchFrames.Frame read(InputStream in, String target) throws IOException {
-		SearchFrames.Reader reader = new SearchFrames.Reader();
+	private static SearchMessage read(InputStream in, String target) throws IOException {
+		SearchFrameDecoder decoder = new SearchFrameDecoder();
 		byte[] buffer = new byte[4096];
 		try {
 			while (true) {
 				int n = in.read(buffer);
 				if (n < 0) {
+					boolean truncated = !decoder.isAtFrameBoundary();
 					throw new CliException(target + " closed the connection before a complete answer"
-							+ (reader.hasPartialFrame() ? " (answer truncated)" : ""));
+							+ (truncated ? " (answer truncated)" : ""));
 				}
-				reader.feed(ByteBuffer.wrap(buffer, 0, n));
-				SearchFrames.Frame frame = reader.next();
-				if (frame != null) {
-					return frame;
+				// One request, one answer: anything after the first frame is ignored.
+				List<SearchMessage> messages = decoder.decode(buffer, 0, n);
+				if (!messages.isEmpty()) {
+					return messages.get(0);
 				}
 			}
 		}
-		catch (SearchFrames.FrameException ex) {
+		catch (SearchProtocolException ex) {
 			throw new CliException("unreadable answer from " + target + ": " + ex.getMessage(), PorticoCli.EXIT_MISMATCH);
+		}
+	}
+
+	private static JsonNode parseObject(byte[] content) {
+		try {
+			JsonNode node = JSON.readTree(content);
+			return (node != null && node.isObject()) ? node : null;
+		}
+		catch (JacksonException ex) {
+			return null;
 		}
 	}
 
