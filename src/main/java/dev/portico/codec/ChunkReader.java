@@ -1,0 +1,59 @@
+package dev.portico.codec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+
+/**
+ * Reads "whatever bytes arrived" from a stream: one blocking read, returned as an array sized
+ * to the data. Unframed, so it suits a byte stream echoed as it comes.
+ *
+ * <p>One instance belongs to one connection: it keeps a read buffer that starts small and
+ * doubles, up to {@code maxChunkSize}, only while reads fill it, so idle connections stay cheap
+ * and busy ones read in large chunks (Netty's adaptive receive buffer does the same).
+ */
+public final class ChunkReader {
+
+	/** Size of a fresh connection's read buffer. */
+	public static final int INITIAL_SIZE = 512;
+
+	private final int maxChunkSize;
+
+	private byte[] buffer;
+
+	public ChunkReader(int maxChunkSize) {
+		if (maxChunkSize < 1) {
+			throw new IllegalArgumentException("maxChunkSize must be positive: " + maxChunkSize);
+		}
+		this.maxChunkSize = maxChunkSize;
+		this.buffer = new byte[Math.min(INITIAL_SIZE, maxChunkSize)];
+	}
+
+	/**
+	 * Block until at least one byte arrives and return every byte that one read delivered.
+	 * @param in the stream to read
+	 * @return a new array holding 1 to {@code maxChunkSize} bytes
+	 * @throws SoftEndOfStreamException when the stream ends (the peer closed or shut down output)
+	 * @throws IOException when the read fails
+	 */
+	public byte[] read(InputStream in) throws IOException {
+		byte[] buf = this.buffer;
+		int n = in.read(buf, 0, buf.length);
+		if (n < 0) {
+			throw new SoftEndOfStreamException("Stream closed between chunks");
+		}
+		byte[] chunk = Arrays.copyOf(buf, n);
+		if (n == buf.length && buf.length < this.maxChunkSize) {
+			this.buffer = new byte[Math.min(buf.length * 2, this.maxChunkSize)];
+		}
+		return chunk;
+	}
+
+	/** The current size of the read buffer. */
+	public int bufferSize() {
+		return this.buffer.length;
+	}
+
+}

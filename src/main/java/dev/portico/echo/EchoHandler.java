@@ -1,0 +1,37 @@
+package dev.portico.echo;
+
+import dev.portico.codec.ChunkReader;
+import dev.portico.connection.ConnectionHandler;
+import dev.portico.connection.ConnectionState;
+import dev.portico.connection.FrameReader;
+
+/**
+ * Writes each chunk back on the reader's own thread before reading the next, as the blocking
+ * tutorial server does with {@code recv} and {@code sendall}. A peer that does not read stops
+ * its own echo: the write blocks, so nothing more is read from it (backpressure), until the
+ * write timeout closes it.
+ */
+final class EchoHandler implements ConnectionHandler {
+
+	private final int maxChunkSize;
+
+	EchoHandler(int maxChunkSize) {
+		this.maxChunkSize = maxChunkSize;
+	}
+
+	@Override
+	public FrameReader newReader() {
+		return new ChunkReader(this.maxChunkSize)::read;
+	}
+
+	@Override
+	public int sizeOf(Object unit) {
+		return ((byte[]) unit).length;
+	}
+
+	@Override
+	public void onMessage(ConnectionState connection, Object unit) {
+		connection.write((byte[]) unit, 1);
+	}
+
+}

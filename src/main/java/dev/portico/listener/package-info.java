@@ -1,0 +1,2 @@
+/** Listener model and lifecycle: configuration, the registry, states and status values. */
+package dev.portico.listener;

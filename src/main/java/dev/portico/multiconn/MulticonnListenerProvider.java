@@ -1,0 +1,34 @@
+package dev.portico.multiconn;
+
+import org.springframework.stereotype.Component;
+
+import dev.portico.connection.TrafficStats;
+import dev.portico.listener.ListenerProperties;
+import dev.portico.listener.ListenerRuntime;
+import dev.portico.listener.ListenerRuntimeProvider;
+import dev.portico.listener.ListenerType;
+import dev.portico.listener.TcpListeners;
+
+/** Creates multiconn listeners. */
+@Component
+class MulticonnListenerProvider implements ListenerRuntimeProvider {
+
+	private final TcpListeners tcpListeners;
+
+	MulticonnListenerProvider(TcpListeners tcpListeners) {
+		this.tcpListeners = tcpListeners;
+	}
+
+	@Override
+	public ListenerType type() {
+		return ListenerType.MULTICONN;
+	}
+
+	@Override
+	public ListenerRuntime create(String name, ListenerProperties properties, TrafficStats stats) {
+		MulticonnServer multiconn = new MulticonnServer(properties.maxMessageBytes(), properties.writeTimeout());
+		multiconn.setServer(this.tcpListeners.server(name, properties, multiconn, stats));
+		return multiconn;
+	}
+
+}
