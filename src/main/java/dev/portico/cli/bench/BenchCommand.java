@@ -22,11 +22,11 @@ import picocli.CommandLine.Spec;
 		description = { "Load a listener and verify every byte and answer that comes back.",
 				"Progress goes to stderr once a second; the summary (or --json) to stdout.",
 				"Exits 3 if any reply differed from what was expected, 1 if nothing came back." },
-		footer = { "%nModes:", "  echo    ping-pong of --size byte messages (64 B), --pipeline in flight per connection",
-				"  stream  bulk --size chunks (16 KiB) written and read concurrently on each connection",
-				"  hold    --conns connections held open, each echoing once per --interval; counts survivors",
-				"  search  search requests with known answers; --keep-alive or one request per connection",
-				"  udp     --size byte datagrams echoed back; counts replies and loss" })
+		footer = { "%nModes:", "  echo    ping-pong of --size B messages (64), --pipeline in flight each",
+				"  stream  --size B chunks (16 KiB) written and read concurrently per connection",
+				"  hold    --conns connections held open, each echoing once per --interval",
+				"  search  requests with known answers; --keep-alive, or one per connection",
+				"  udp     --size B datagrams echoed back; counts replies and loss" })
 public class BenchCommand implements Callable<Integer> {
 
 	@Spec
