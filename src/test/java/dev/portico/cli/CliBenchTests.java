@@ -72,4 +72,15 @@ class CliBenchTests {
 		}
 	}
 
+	@Test
+	void shouldHoldTheRateWhenARateIsGiven() throws Exception {
+		try (TestServers.Tcp server = TestServers.echo()) {
+			CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(server.port()), "--conns", "4",
+					"--rate", "200", "--warmup", "0", "--duration", "1s", "--json");
+			assertThat(run.exitCode()).isZero();
+			long messages = Long.parseLong(run.out().replaceAll(".*\"messages\": (\\d+),.*\\s*", "$1"));
+			assertThat(messages).isBetween(150L, 260L);
+		}
+	}
+
 }

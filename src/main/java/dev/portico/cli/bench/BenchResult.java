@@ -30,11 +30,13 @@ import java.util.Locale;
  * @param serverCpuMicrosPerMessage server CPU time per message in the window, or -1
  * @param serverPeakRssKib server peak resident set (VmHWM), or -1
  * @param serverRssKib server resident set at the end of the window (VmRSS), or -1
+ * @param generatorCpuMicrosPerMessage this load generator's own CPU time per message, or -1
  */
 public record BenchResult(String mode, String target, int conns, int size, int pipeline, double seconds,
 		long messages, long bytes, double p50Micros, double p99Micros, double p999Micros, double maxMicros, long sent,
 		long errors, long mismatches, long connectFailures, long connects, long survivors, long timeouts, long lost,
-		long late, double serverCpuMicrosPerMessage, long serverPeakRssKib, long serverRssKib) {
+		long late, double serverCpuMicrosPerMessage, long serverPeakRssKib, long serverRssKib,
+		double generatorCpuMicrosPerMessage) {
 
 	/** Verified messages per second in the window. */
 	public double messagesPerSecond() {
@@ -53,11 +55,12 @@ public record BenchResult(String mode, String target, int conns, int size, int p
 				+ "\"mbPerSec\": %.3f, \"latencyMicros\": {\"p50\": %.1f, \"p99\": %.1f, \"p999\": %.1f, \"max\": %.1f}, "
 				+ "\"sent\": %d, \"errors\": %d, \"mismatches\": %d, \"connectFailures\": %d, \"connects\": %d, "
 				+ "\"survivors\": %d, \"timeouts\": %d, \"lost\": %d, \"late\": %d, \"serverCpuMicrosPerMsg\": %.2f, "
-				+ "\"serverPeakRssKib\": %d, \"serverRssKib\": %d}", this.mode, this.target, this.conns, this.size,
+				+ "\"serverPeakRssKib\": %d, \"serverRssKib\": %d, \"generatorCpuMicrosPerMsg\": %.2f}", this.mode, this.target, this.conns, this.size,
 				this.pipeline, this.seconds, this.messages, this.bytes, messagesPerSecond(), megabytesPerSecond(),
 				this.p50Micros, this.p99Micros, this.p999Micros, this.maxMicros, this.sent, this.errors,
 				this.mismatches, this.connectFailures, this.connects, this.survivors, this.timeouts, this.lost,
-				this.late, this.serverCpuMicrosPerMessage, this.serverPeakRssKib, this.serverRssKib);
+				this.late, this.serverCpuMicrosPerMessage, this.serverPeakRssKib, this.serverRssKib,
+				this.generatorCpuMicrosPerMessage);
 	}
 
 	/** A short human summary. */
@@ -70,6 +73,9 @@ public record BenchResult(String mode, String target, int conns, int size, int p
 				this.p99Micros, this.p999Micros, this.maxMicros);
 		out.printf(Locale.ROOT, "  checks      %d mismatches  %d errors  (%d connect failures, %d timeouts)%n",
 				this.mismatches, this.errors, this.connectFailures, this.timeouts);
+		if (this.generatorCpuMicrosPerMessage >= 0) {
+			out.printf(Locale.ROOT, "  generator   %.2f us CPU/msg (this process)%n", this.generatorCpuMicrosPerMessage);
+		}
 		out.printf(Locale.ROOT, "  connections %d established, %d open at the end%n", this.connects, this.survivors);
 		if ("udp".equals(this.mode)) {
 			out.printf(Locale.ROOT, "  udp         %d lost, %d late of %d sent (%.2f%% loss)%n", this.lost, this.late,

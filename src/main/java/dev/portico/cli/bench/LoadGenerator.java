@@ -50,13 +50,16 @@ public final class LoadGenerator {
 		long start = System.nanoTime();
 		long[] last = { 0 };
 		tick(workers, start, start + this.config.warmup().toNanos(), "warmup", last);
+		ServerProcess self = new ServerProcess(ProcessHandle.current().pid());
 		long cpuBefore = (server != null) ? server.cpuMicros() : -1;
+		long selfBefore = self.cpuMicros();
 		long windowStart = System.nanoTime();
 		workers.forEach((w) -> w.stats.measuring = true);
 		tick(workers, start, windowStart + this.config.duration().toNanos(), "measure", last);
 		workers.forEach((w) -> w.stats.measuring = false);
 		long windowEnd = System.nanoTime();
 		long cpuAfter = (server != null) ? server.cpuMicros() : -1;
+		long selfAfter = self.cpuMicros();
 		long survivors = sum(workers, (s) -> s.open.get());
 		workers.forEach(Worker::stop);
 		for (Thread thread : running) {
@@ -65,8 +68,7 @@ public final class LoadGenerator {
 		Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
 		workers.forEach((w) -> latency.add(w.stats.latency));
 		long messages = sum(workers, (s) -> s.messages.get());
-		double cpuPerMessage = (cpuBefore >= 0 && cpuAfter >= 0 && messages > 0)
-				? (double) (cpuAfter - cpuBefore) / messages : -1;
+		double cpuPerMessage = perMessage(cpuBefore, cpuAfter, messages);
 		return new BenchResult(this.config.mode().name(), describeTarget(), this.config.conns(), this.config.size(),
 				this.config.pipeline(), (windowEnd - windowStart) / 1e9, messages, sum(workers, (s) -> s.bytes.get()),
 				micros(latency, 50), micros(latency, 99), micros(latency, 99.9),
@@ -75,7 +77,8 @@ public final class LoadGenerator {
 				sum(workers, (s) -> s.connectFailures.get()), sum(workers, (s) -> s.connects.get()), survivors,
 				sum(workers, (s) -> s.timeouts.get()), sum(workers, (s) -> s.lost.get()),
 				sum(workers, (s) -> s.late.get()), cpuPerMessage,
-				(server != null) ? server.statusKib("VmHWM") : -1, (server != null) ? server.statusKib("VmRSS") : -1);
+				(server != null) ? server.statusKib("VmHWM") : -1, (server != null) ? server.statusKib("VmRSS") : -1,
+				perMessage(selfBefore, selfAfter, messages));
 	}
 
 	private Conn newConn(Worker worker, int id) {
@@ -134,6 +137,10 @@ public final class LoadGenerator {
 			total += field.applyAsLong(worker.stats);
 		}
 		return total;
+	}
+
+	private static double perMessage(long before, long after, long messages) {
+		return (before >= 0 && after >= 0 && messages > 0) ? (double) (after - before) / messages : -1;
 	}
 
 	private static double micros(Histogram histogram, double percentile) {

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads a local server's CPU time and memory from {@code /proc} (Linux), so runs can report cost per message. */
+/** Reads a local process's CPU time and memory from {@code /proc} (Linux), so runs can report cost per message. */
 final class ServerProcess {
 
 	/** Kernel clock ticks per second; 100 on every mainstream Linux build ({@code getconf CLK_TCK}). */
