@@ -138,7 +138,9 @@ public class BenchCommand implements Callable<Integer> {
 		require(!this.warmup.isNegative(), "--warmup must not be negative");
 		require(this.rate >= 0, "--rate must not be negative");
 		require(this.maxPendingConnects >= 1, "--max-pending-connects must be at least 1");
-		require((long) size * pipeline <= 64L * 1024 * 1024, "--size x --pipeline must stay under 64 MiB");
+		// Each connection buffers what it has in flight: keep the generator's own memory bounded.
+		require((long) size * pipeline * this.conns <= 1024L * 1024 * 1024,
+				"--size x --pipeline x --conns must stay under 1 GiB of buffers");
 		return new BenchConfig(this.mode, Endpoints.resolve(this.host, port), this.conns, size, pipeline, this.duration,
 				this.warmup, this.rate, timeout, this.interval, this.keepAlive, this.threads, this.maxPendingConnects,
 				this.serverPid);
