@@ -44,7 +44,7 @@ class CliEchoClientTests {
 	}
 
 	@Test
-	void shouldRecogniseOnlyClientAndBenchAsCommands() {
+	void shouldRunTheCommandLineOnlyWhenTheFirstArgumentIsClientOrBench() {
 		assertThat(PorticoCli.handles(new String[] { "client", "echo" })).isTrue();
 		assertThat(PorticoCli.handles(new String[] { "bench" })).isTrue();
 		assertThat(PorticoCli.handles(new String[] { "--server.port=0" })).isFalse();

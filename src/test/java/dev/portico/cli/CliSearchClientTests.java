@@ -80,4 +80,14 @@ class CliSearchClientTests {
 		}
 	}
 
+	@Test
+	void shouldHintAtKeepAliveWhenTheServerClosesAfterOneAnswer() throws Exception {
+		try (TestServers.Tcp server = TestServers.search(TestServers.SEARCH_INDEX, false)) {
+			CliRun run = CliRun.of("bench", "search", "--keep-alive", "--port", Integer.toString(server.port()),
+					"--conns", "2", "--warmup", "0", "--duration", "500ms");
+			assertThat(run.err()).contains("closed by the server after 1 answers (is keep-alive enabled");
+			assertThat(run.out()).contains("2 errors");
+		}
+	}
+
 }

@@ -156,6 +156,15 @@ final class SearchConn extends TcpConn {
 			this.worker.reconnect(this);
 			return;
 		}
+		if (this.keepAlive && this.done > 0 && this.decoder.isAtFrameBoundary()) {
+			// Closed between answers: the listener most likely serves one request per connection.
+			this.stats.closedByPeer.incrementAndGet();
+			this.stats.errors.incrementAndGet();
+			this.worker.note("connection " + this.id + ": closed by the server after " + this.done
+					+ " answers (is keep-alive enabled on the listener?)");
+			close();
+			return;
+		}
 		super.onEndOfStream(now);
 		if (!this.keepAlive) {
 			this.worker.reconnect(this);
