@@ -1,2 +1,2 @@
-/** Pure wire codecs for Portico's listeners: the search protocol frame, with no Spring context. */
+/** Pure wire codecs: unframed stream chunks and the search frame. No Spring context. */
 package dev.portico.codec;
