@@ -108,8 +108,8 @@ fi
 # --- Dashboard metric names --------------------------------------------------------------------------
 if [ -n "$py" ]; then
   run "check-dashboard-metrics.py: unit tests" "$py" -m unittest discover -s deploy -p 'test_*.py'
-  run "dashboard metrics vs deploy/testdata/scrape-sample.txt" \
-    "$py" deploy/check-dashboard-metrics.py --scrape-file deploy/testdata/scrape-sample.txt
+  run "dashboard metrics vs deploy/testdata/scrape-micrometer.txt" \
+    "$py" deploy/check-dashboard-metrics.py --scrape-file deploy/testdata/scrape-micrometer.txt
   run "smoke_traffic.py compiles" "$py" -c 'import ast, sys; ast.parse(open(sys.argv[1]).read())' deploy/smoke_traffic.py
 
   # --- Kubernetes -------------------------------------------------------------------------------------

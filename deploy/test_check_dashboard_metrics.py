@@ -16,7 +16,8 @@ _spec = importlib.util.spec_from_file_location("checker", HERE / "check-dashboar
 checker = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(checker)
 
-SAMPLE = HERE / "testdata/scrape-sample.txt"
+SAMPLE = HERE / "testdata/scrape-micrometer.txt"                 # made by testdata/MicrometerNames.java
+OPENMETRICS = HERE / "testdata/scrape-micrometer-openmetrics.txt"
 DASHBOARD = HERE / "grafana/dashboards/portico.json"
 
 
@@ -55,6 +56,10 @@ class DashboardCheckTests(unittest.TestCase):
         self.assertEqual(code, 0, out)
         self.assertIn("skip     up", out)
         self.assertIn("ok       portico_bytes_received_bytes_total", out)
+
+    def test_shipped_dashboard_should_pass_against_openmetrics_scrape(self):
+        code, out = run("--dashboard", str(DASHBOARD), "--scrape-file", str(OPENMETRICS))
+        self.assertEqual(code, 0, out)
 
     def test_shipped_dashboard_should_use_every_spec_meter(self):
         code, out = run("--dashboard", str(DASHBOARD), "--list")
