@@ -78,7 +78,26 @@ fi
 # --- Grafana dashboards -------------------------------------------------------------------------
 for f in deploy/grafana/dashboards/*.json; do
   run "$f: valid JSON" "$py" -m json.tool "$f"
+  if command -v promtool >/dev/null; then
+    rules=$(mktemp --suffix=.yml)
+    # shellcheck disable=SC2016 # $1..$3 are for the inner sh
+    run "$f: every query parses as PromQL (promtool check rules)" sh -c \
+      '"$1" deploy/check-dashboard-metrics.py --dashboard "$2" --promql-rules "$3" && promtool check rules "$3"' \
+      sh "$py" "$f" "$rules"
+    rm -f "$rules"
+  fi
 done
+
+# --- Dockerfile ------------------------------------------------------------------------------------
+# dockerfile-utils (npm) parses the Dockerfile as BuildKit would: unknown instructions, bad
+# flags, durations and port specs. Optional: needs npm; installed once into a cache folder.
+lint_dir="${XDG_CACHE_HOME:-$HOME/.cache}/portico-check/dockerfile-utils"
+if [ -x "$lint_dir/node_modules/.bin/dockerfile-utils" ] \
+   || { command -v npm >/dev/null && npm install --prefix "$lint_dir" --silent --no-audit --no-fund dockerfile-utils@0.16.3 >/dev/null 2>&1; }; then
+  run "Dockerfile: dockerfile-utils lint" "$lint_dir/node_modules/.bin/dockerfile-utils" lint Dockerfile
+else
+  echo "skip  Dockerfile lint: no npm to install dockerfile-utils"
+fi
 
 # --- YAML ----------------------------------------------------------------------------------------
 mapfile -t yamls < <(find docker-compose.yml deploy -name '*.yml' -o -name '*.yaml' | sort)

@@ -49,6 +49,11 @@ class MetricNamesTests(unittest.TestCase):
         self.assertEqual(checker.variable_exprs(var), ['m_total{a="b"}'])
 
 
+    def test_plain_promql_should_replace_grafana_variables(self):
+        expr = 'rate(m_total{listener=~"$listener", x=~"${other:regex}"}[$__rate_interval])'
+        self.assertEqual(checker.as_plain_promql(expr), 'rate(m_total{listener=~".*", x=~".*"}[1m])')
+
+
 class DashboardCheckTests(unittest.TestCase):
 
     def test_shipped_dashboard_should_pass_against_sample_scrape(self):
