@@ -19,7 +19,9 @@
 # Environment: CHECK_HTTP_PORT (18080), CHECK_ECHO_PORT (18432), CHECK_MULTICONN_PORT
 # (18433), CHECK_SEARCH_PORT (18434), CHECK_UDP_PORT (18435), CHECK_START_TIMEOUT (60 s),
 # CHECK_SCRAPE_AUTH (user:password, when /actuator/prometheus needs it), PORTICO_JAR_FILE,
-# JAVA_HOME (else `java` on PATH), CHECK_KEEP=1 keeps the scratch directory.
+# JAVA_HOME (else the JDK of `java` on PATH; the image runs Temurin 21, e.g.
+# JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 is closer than a 17), CHECK_KEEP=1 keeps the
+# scratch directory.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -129,8 +131,14 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 fi
 
 # --- Start ----------------------------------------------------------------------------------
-env_args=(PATH="${JAVA_HOME:+$JAVA_HOME/bin:}/usr/local/bin:/usr/bin:/bin" HOME="$work" LANG=C.UTF-8 TMPDIR=/tmp)
-[ -n "${JAVA_HOME:-}" ] && env_args+=(JAVA_HOME="$JAVA_HOME")
+# The image sets JAVA_HOME (Temurin's /opt/java/openjdk); here it is the caller's JAVA_HOME or
+# the JDK of the `java` on PATH, so the empty environment below still finds the same java.
+if [ -z "${JAVA_HOME:-}" ]; then
+  java_bin=$(command -v java) || fail "no java on PATH and no JAVA_HOME"
+  JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$java_bin")")")
+fi
+[ -x "$JAVA_HOME/bin/java" ] || fail "no $JAVA_HOME/bin/java"
+env_args=(JAVA_HOME="$JAVA_HOME" PATH="$JAVA_HOME/bin:/usr/local/bin:/usr/bin:/bin" HOME="$work" LANG=C.UTF-8 TMPDIR=/tmp)
 while IFS= read -r kv; do
   [ -n "$kv" ] && env_args+=("$kv")
 done <<<"$dockerfile_env"

@@ -88,8 +88,10 @@ def reject(host, port):
             try:
                 second.sendall(b"y")
                 got = second.recv(1)
-            except (ConnectionError, socket.timeout) as e:
+            except ConnectionError as e:
                 return True, f"echo {port}: second connection refused ({e.__class__.__name__})"
+            except socket.timeout:
+                return False, f"echo {port}: second connection over max-connections 1 left hanging"
     return got == b"", f"echo {port}: second connection over max-connections 1 got {got!r}"
 
 
