@@ -82,8 +82,9 @@ class SearchListenerIntegrationTests extends ListenerTestSupport {
 			assertThat(results(readMessages(socket.getInputStream(), decoder, 1)))
 				.containsExactly("{\"result\": \"Follow the white rabbit. \uD83D\uDC30\"}");
 		}
+		// a write is counted once it has returned, a moment after the peer may have read it
+		await().atMost(5, TimeUnit.SECONDS).until(() -> search.stats().messagesSent() == 4);
 		assertThat(search.stats().messagesReceived()).isEqualTo(4);
-		assertThat(search.stats().messagesSent()).isEqualTo(4);
 	}
 
 	@ParameterizedTest
@@ -172,7 +173,7 @@ class SearchListenerIntegrationTests extends ListenerTestSupport {
 				socket.close();
 			}
 		}
-		assertThat(search.stats().messagesSent()).isEqualTo((long) clients * requests);
+		await().atMost(5, TimeUnit.SECONDS).until(() -> search.stats().messagesSent() == (long) clients * requests);
 		assertThat(search.stats().errorsTotal()).isZero();
 	}
 
