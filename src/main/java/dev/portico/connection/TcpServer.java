@@ -124,8 +124,10 @@ public final class TcpServer implements TcpListener, TcpSender {
 		this.executor = taskExecutor;
 		this.factory = newFactory;
 		newFactory.start();
-		long period = Math.max(100, Math.min(1000, this.settings.writeTimeout().toMillis() / 4));
-		this.watchdog = this.scheduler.scheduleWithFixedDelay(this::closeBlockedWriters, period, period,
+		long shortest = Math.min(this.settings.writeTimeout().toMillis(),
+				this.settings.frameTimeout().isZero() ? Long.MAX_VALUE : this.settings.frameTimeout().toMillis());
+		long period = Math.max(50, Math.min(1000, shortest / 10));
+		this.watchdog = this.scheduler.scheduleWithFixedDelay(this::closeStalledConnections, period, period,
 				TimeUnit.MILLISECONDS);
 		return serverSocket.getLocalPort();
 	}
@@ -281,14 +283,25 @@ public final class TcpServer implements TcpListener, TcpSender {
 		state.close(reason);
 	}
 
-	private void closeBlockedWriters() {
-		long limit = this.settings.writeTimeout().toNanos();
+	/**
+	 * Close connections whose peer stopped reading (a write blocked past the write timeout) or
+	 * trickles a frame (begun but not whole within the frame timeout): blocking sockets have no
+	 * such timeouts of their own.
+	 */
+	private void closeStalledConnections() {
+		long writeLimit = this.settings.writeTimeout().toNanos();
+		long frameLimit = this.settings.frameTimeout().isZero() ? Long.MAX_VALUE : this.settings.frameTimeout().toNanos();
 		long now = System.nanoTime();
 		for (ConnectionState state : this.connections.values()) {
-			if (state.writeBlockedNanos(now) > limit) {
+			if (state.writeBlockedNanos(now) > writeLimit) {
 				warn("write-timeout", "Listener '" + this.settings.name() + "': closing " + state.remoteAddress()
 						+ ": it has not read for " + this.settings.writeTimeout().toMillis() + " ms");
 				state.close("write-timeout");
+			}
+			else if (state.frameAgeNanos(now) > frameLimit) {
+				warn("frame-timeout", "Listener '" + this.settings.name() + "': closing " + state.remoteAddress()
+						+ ": a frame did not arrive whole within " + this.settings.frameTimeout().toMillis() + " ms");
+				state.close("frame-timeout");
 			}
 		}
 	}

@@ -33,7 +33,8 @@ public class TcpListeners {
 	public TcpServer server(String name, ListenerProperties properties, ConnectionHandler handler, TrafficStats stats) {
 		TcpServerSettings settings = new TcpServerSettings(name, properties.bind(), properties.port(),
 				properties.backlog(), properties.maxConnections(), properties.maxConnectionsPerIp(),
-				properties.idleTimeout(), properties.writeTimeout(), properties.maxQueuedBytes().toBytes());
+				properties.idleTimeout(), properties.writeTimeout(), properties.maxQueuedBytes().toBytes(),
+				properties.frameTimeout());
 		return new TcpServer(settings, handler, stats, this.scheduler, this.eventPublisher, this.beanFactory);
 	}
 

@@ -45,13 +45,8 @@ final class MulticonnServer implements ConnectionHandler, ListenerRuntime, Messa
 	}
 
 	@Override
-	public FrameReader newReader() {
+	public FrameReader newReader(ConnectionState connection) {
 		return new ChunkReader(this.maxChunkSize)::read;
-	}
-
-	@Override
-	public int sizeOf(Object unit) {
-		return ((byte[]) unit).length;
 	}
 
 	@Override
