@@ -95,6 +95,9 @@ start_portico() {
 		--portico.listeners.udp.type=udp --portico.listeners.udp.port=17004
 		--portico.listeners.udp.bind=127.0.0.1 --portico.listeners.udp.reply=echo)
 	if (( HAS_SEARCH )); then
+		# A copy of the default index, so nothing the run does can touch the repository's file.
+		cp "$ROOT/config/search-index.json" "$OUT/search-index.json"
+		args+=(--portico.search.index-file="$OUT/search-index.json")
 		args+=(--portico.listeners.search.type=search --portico.listeners.search.port=17003
 			--portico.listeners.search.bind=127.0.0.1
 			--portico.listeners.search-ka.type=search --portico.listeners.search-ka.port=17005

@@ -22,7 +22,7 @@ def main(path):
     rate = {(r["test"], r["server"]): (r["result"] or {}).get("msgPerSec") for r in rows}
     netty_echo_100 = rate.get(("echo 64B x100", "netty"))
     print("| test | server | msg/s | MB/s | p50 us | p99 us | p99.9 us | errors | mismatches "
-          "| server CPU us/msg | server RSS MiB (peak) | bench CPU us/msg | Portico/Netty | Portico/Python | notes |")
+          "| server CPU us/msg | server RSS MiB (peak) | bench loop busy % | Portico/Netty | Portico/Python | notes |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         res = r["result"] or {}
@@ -55,7 +55,7 @@ def main(path):
         print(f"| {test} | {server} | {fmt(mine)} | {fmt(res.get('mbPerSec'), 2)} | {fmt(lat.get('p50'))} "
               f"| {fmt(lat.get('p99'))} | {fmt(lat.get('p999'))} | {res.get('errors', '-')} "
               f"| {res.get('mismatches', '-')} | {fmt(res.get('serverCpuMicrosPerMsg'), 1)} | {rss} "
-              f"| {fmt(res.get('generatorCpuMicrosPerMsg'), 1)} "
+              f"| {fmt(res.get('generatorBusyPercent'))} "
               f"| {vs_netty} | {vs_python} | {'; '.join(notes)} |")
 
 

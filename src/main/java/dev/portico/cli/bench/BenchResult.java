@@ -30,13 +30,16 @@ import java.util.Locale;
  * @param serverCpuMicrosPerMessage server CPU time per message in the window, or -1
  * @param serverPeakRssKib server peak resident set (VmHWM), or -1
  * @param serverRssKib server resident set at the end of the window (VmRSS), or -1
- * @param generatorCpuMicrosPerMessage this load generator's own CPU time per message, or -1
+ * @param generatorCpuMicrosPerMessage this load generator's own CPU time per message (JIT and GC
+ * included), or -1
+ * @param generatorBusyPercent how busy the generator's selector threads were, 100 meaning every one
+ * of them used a whole CPU (then the generator, not the server, was the limit), or -1
  */
 public record BenchResult(String mode, String target, int conns, int size, int pipeline, double seconds,
 		long messages, long bytes, double p50Micros, double p99Micros, double p999Micros, double maxMicros, long sent,
 		long errors, long mismatches, long connectFailures, long connects, long survivors, long timeouts, long lost,
 		long late, double serverCpuMicrosPerMessage, long serverPeakRssKib, long serverRssKib,
-		double generatorCpuMicrosPerMessage) {
+		double generatorCpuMicrosPerMessage, double generatorBusyPercent) {
 
 	/** Verified messages per second in the window. */
 	public double messagesPerSecond() {
@@ -55,12 +58,13 @@ public record BenchResult(String mode, String target, int conns, int size, int p
 				+ "\"mbPerSec\": %.3f, \"latencyMicros\": {\"p50\": %.1f, \"p99\": %.1f, \"p999\": %.1f, \"max\": %.1f}, "
 				+ "\"sent\": %d, \"errors\": %d, \"mismatches\": %d, \"connectFailures\": %d, \"connects\": %d, "
 				+ "\"survivors\": %d, \"timeouts\": %d, \"lost\": %d, \"late\": %d, \"serverCpuMicrosPerMsg\": %.2f, "
-				+ "\"serverPeakRssKib\": %d, \"serverRssKib\": %d, \"generatorCpuMicrosPerMsg\": %.2f}", this.mode, this.target, this.conns, this.size,
+				+ "\"serverPeakRssKib\": %d, \"serverRssKib\": %d, \"generatorCpuMicrosPerMsg\": %.2f, "
+				+ "\"generatorBusyPercent\": %.1f}", this.mode, this.target, this.conns, this.size,
 				this.pipeline, this.seconds, this.messages, this.bytes, messagesPerSecond(), megabytesPerSecond(),
 				this.p50Micros, this.p99Micros, this.p999Micros, this.maxMicros, this.sent, this.errors,
 				this.mismatches, this.connectFailures, this.connects, this.survivors, this.timeouts, this.lost,
 				this.late, this.serverCpuMicrosPerMessage, this.serverPeakRssKib, this.serverRssKib,
-				this.generatorCpuMicrosPerMessage);
+				this.generatorCpuMicrosPerMessage, this.generatorBusyPercent);
 	}
 
 	/** A short human summary. */
@@ -74,7 +78,8 @@ public record BenchResult(String mode, String target, int conns, int size, int p
 		out.printf(Locale.ROOT, "  checks      %d mismatches  %d errors  (%d connect failures, %d timeouts)%n",
 				this.mismatches, this.errors, this.connectFailures, this.timeouts);
 		if (this.generatorCpuMicrosPerMessage >= 0) {
-			out.printf(Locale.ROOT, "  generator   %.2f us CPU/msg (this process)%n", this.generatorCpuMicrosPerMessage);
+			out.printf(Locale.ROOT, "  generator   %.2f us CPU/msg (this process), selector threads %.0f%% busy%n",
+					this.generatorCpuMicrosPerMessage, this.generatorBusyPercent);
 		}
 		out.printf(Locale.ROOT, "  connections %d established, %d open at the end%n", this.connects, this.survivors);
 		if ("udp".equals(this.mode)) {

@@ -1,6 +1,8 @@
 package dev.portico.cli.bench;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +55,7 @@ public final class LoadGenerator {
 		ServerProcess self = new ServerProcess(ProcessHandle.current().pid());
 		long cpuBefore = (server != null) ? server.cpuMicros() : -1;
 		long selfBefore = self.cpuMicros();
+		long loopsBefore = threadCpuNanos(running);
 		long windowStart = System.nanoTime();
 		workers.forEach((w) -> w.stats.measuring = true);
 		tick(workers, start, windowStart + this.config.duration().toNanos(), "measure", last);
@@ -60,6 +63,7 @@ public final class LoadGenerator {
 		long windowEnd = System.nanoTime();
 		long cpuAfter = (server != null) ? server.cpuMicros() : -1;
 		long selfAfter = self.cpuMicros();
+		long loopsAfter = threadCpuNanos(running);
 		long survivors = sum(workers, (s) -> s.open.get());
 		workers.forEach(Worker::stop);
 		for (Thread thread : running) {
@@ -78,7 +82,9 @@ public final class LoadGenerator {
 				sum(workers, (s) -> s.timeouts.get()), sum(workers, (s) -> s.lost.get()),
 				sum(workers, (s) -> s.late.get()), cpuPerMessage,
 				(server != null) ? server.statusKib("VmHWM") : -1, (server != null) ? server.statusKib("VmRSS") : -1,
-				perMessage(selfBefore, selfAfter, messages));
+				perMessage(selfBefore, selfAfter, messages),
+				(loopsBefore >= 0 && loopsAfter >= 0)
+						? 100.0 * (loopsAfter - loopsBefore) / ((windowEnd - windowStart) * (double) threads) : -1);
 	}
 
 	private Conn newConn(Worker worker, int id) {
@@ -135,6 +141,23 @@ public final class LoadGenerator {
 		long total = 0;
 		for (Worker worker : workers) {
 			total += field.applyAsLong(worker.stats);
+		}
+		return total;
+	}
+
+	/** CPU time of the selector threads: when they are near 100%, the generator is the bottleneck. */
+	private static long threadCpuNanos(List<Thread> threads) {
+		ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+		if (!mx.isThreadCpuTimeSupported()) {
+			return -1;
+		}
+		long total = 0;
+		for (Thread thread : threads) {
+			long nanos = mx.getThreadCpuTime(thread.getId());
+			if (nanos < 0) {
+				return -1;
+			}
+			total += nanos;
 		}
 		return total;
 	}
