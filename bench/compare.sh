@@ -7,6 +7,7 @@
 #
 # Environment: DUR (measured window per run, default 5s), WARM (warm-up, default 2s),
 # HOLD_CONNS (default 10000), HOLD_DUR (default 10s), SKIP_BUILD=1 (use the jars already built),
+# MAX_SECONDS (runs not started after this many seconds of measuring are skipped, default 480),
 # SERVERS (default "portico netty python"), OUT (results directory, default bench/results/<time>).
 # Ports used: 17001-17005 and 17080 (Portico), 17100 (Netty), 17200-17201 (Python).
 set -euo pipefail
@@ -19,6 +20,7 @@ HOLD_CONNS=${HOLD_CONNS:-10000}
 HOLD_DUR=${HOLD_DUR:-10s}
 HOLD_WARM=${HOLD_WARM:-5s}
 SERVERS=${SERVERS:-portico netty python}
+MAX_SECONDS=${MAX_SECONDS:-480}
 OUT=${OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -132,9 +134,16 @@ run() {
 	local test=$1 server=$2 pid=$3 mode=$4
 	shift 4
 	local name="${test// /_}-$server"
+	if (( SECONDS - T0 > MAX_SECONDS )); then
+		log "$test on $server skipped: the run has used its $MAX_SECONDS s"
+		echo "{\"test\": \"$test\", \"server\": \"$server\", \"exit\": -1, \"result\": null}" >> "$RESULTS"
+		return
+	fi
 	log "$test on $server"
 	local rc=0
-	"${BENCH[@]}" "$mode" --json --server-pid "$pid" "$@" > "$OUT/$name.json" 2> "$OUT/$name.log" || rc=$?
+	# Each run ends by itself after warm-up + window; the timeout only guards against a hang.
+	timeout -k 5 120 "${BENCH[@]}" "$mode" --json --server-pid "$pid" "$@" \
+		> "$OUT/$name.json" 2> "$OUT/$name.log" || rc=$?
 	local json
 	json=$(tail -1 "$OUT/$name.json")
 	[[ -n "$json" ]] || json=null

@@ -44,9 +44,11 @@ def main(path):
         if test.startswith("udp") and res:
             sent = res["sent"] or 1
             notes.append(f"loss {100.0 * res['lost'] / sent:.2f}% ({res['lost']:,} of {res['sent']:,})")
-        if r["exit"] != 0:
+        if r["exit"] == -1:
+            notes.append("skipped: time budget used")
+        elif r["exit"] != 0:
             notes.append(f"exit {r['exit']}" + (" (MISMATCH)" if r["exit"] == 3 else ""))
-        if not res:
+        if not res and r["exit"] != -1:
             notes.append("no result, see the run's log")
         rss = "-"
         if res.get("serverRssKib", -1) >= 0:

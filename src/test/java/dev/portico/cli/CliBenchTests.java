@@ -83,4 +83,15 @@ class CliBenchTests {
 		}
 	}
 
+	@Test
+	void shouldCountWhatSurvivesWhenTheServerClosesHeldConnections() throws Exception {
+		try (TestServers.Tcp server = TestServers.echoThenClose(64)) {
+			CliRun run = CliRun.of("bench", "hold", "--port", Integer.toString(server.port()), "--conns", "5",
+					"--interval", "200ms", "--warmup", "600ms", "--duration", "500ms");
+			// Every connection got one echo back, then the server closed it: none survive.
+			assertThat(run.out()).contains("0 of 5 connections survived");
+			assertThat(run.err()).contains("closed by the server");
+		}
+	}
+
 }

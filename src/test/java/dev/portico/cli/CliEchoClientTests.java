@@ -1,5 +1,9 @@
 package dev.portico.cli;
 
+import java.io.IOException;
+import java.net.InetAddress;
+
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +53,24 @@ class CliEchoClientTests {
 		assertThat(PorticoCli.handles(new String[] { "bench" })).isTrue();
 		assertThat(PorticoCli.handles(new String[] { "--server.port=0" })).isFalse();
 		assertThat(PorticoCli.handles(new String[0])).isFalse();
+	}
+
+	@Test
+	void shouldReachTheServerWhenTheHostIsTheIpv6Loopback() throws Exception {
+		InetAddress ipv6Loopback = InetAddress.getByName("::1");
+		TestServers.Tcp server;
+		try {
+			server = TestServers.echo(ipv6Loopback);
+		}
+		catch (IOException ex) {
+			Assumptions.abort("no IPv6 loopback here: " + ex.getMessage());
+			return;
+		}
+		try (server) {
+			CliRun run = CliRun.of("client", "echo", "--host", "::1", "--port", Integer.toString(server.port()), "v6");
+			assertThat(run.exitCode()).isZero();
+			assertThat(run.out()).isEqualTo("v6" + System.lineSeparator());
+		}
 	}
 
 }

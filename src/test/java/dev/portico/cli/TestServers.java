@@ -51,7 +51,11 @@ final class TestServers {
 		private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
 		Tcp(Handler handler) throws IOException {
-			this.server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+			this(InetAddress.getLoopbackAddress(), handler);
+		}
+
+		Tcp(InetAddress bind, Handler handler) throws IOException {
+			this.server = new ServerSocket(0, 1024, bind);
 			Thread acceptor = new Thread(() -> {
 				while (!this.server.isClosed()) {
 					try {
@@ -97,8 +101,22 @@ final class TestServers {
 
 	/** Echoes every byte, as the tutorial's blocking echo server. */
 	static Tcp echo() throws IOException {
-		return new Tcp((socket) -> pump(socket, (chunk) -> {
+		return echo(InetAddress.getLoopbackAddress());
+	}
+
+	/** Echoes every byte, bound to the given loopback address. */
+	static Tcp echo(InetAddress bind) throws IOException {
+		return new Tcp(bind, (socket) -> pump(socket, (chunk) -> {
 		}));
+	}
+
+	/** Echoes the first {@code bytes} bytes, then closes the connection. */
+	static Tcp echoThenClose(int bytes) throws IOException {
+		return new Tcp((socket) -> {
+			byte[] buffer = socket.getInputStream().readNBytes(bytes);
+			socket.getOutputStream().write(buffer);
+			socket.getOutputStream().flush();
+		});
 	}
 
 	/** Echoes every byte except one: the byte at stream offset {@code at} comes back flipped. */
