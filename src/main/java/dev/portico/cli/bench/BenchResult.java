@@ -69,8 +69,9 @@ public record BenchResult(String mode, String target, int conns, int size, int p
 
 	/** A short human summary. */
 	public void print(PrintWriter out) {
-		out.printf(Locale.ROOT, "%s %s: %d conns, %d B x %d in flight, %.1f s measured%n", this.mode, this.target,
-				this.conns, this.size, this.pipeline, this.seconds);
+		String load = (this.size > 0) ? this.size + " B x " + this.pipeline : Integer.toString(this.pipeline);
+		out.printf(Locale.ROOT, "%s %s: %d conns, %s in flight, %.1f s measured%n", this.mode, this.target,
+				this.conns, load, this.seconds);
 		out.printf(Locale.ROOT, "  throughput  %,.0f msg/s  %.2f MB/s  (%,d messages verified)%n", messagesPerSecond(),
 				megabytesPerSecond(), this.messages);
 		out.printf(Locale.ROOT, "  latency     p50 %.1f us  p99 %.1f us  p99.9 %.1f us  max %.1f us%n", this.p50Micros,
