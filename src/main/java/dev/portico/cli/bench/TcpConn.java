@@ -77,6 +77,9 @@ abstract class TcpConn extends Conn {
 
 	/** Writes what the socket takes now and asks for OP_WRITE only while bytes remain. */
 	void flush() throws IOException {
+		if (!isOpen()) {
+			return;
+		}
 		if (this.out.position() > 0) {
 			this.out.flip();
 			this.channel.write(this.out);

@@ -3,6 +3,7 @@ package dev.portico.cli.bench;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayDeque;
@@ -98,6 +99,10 @@ final class Worker implements Runnable {
 					}
 					catch (IOException ex) {
 						conn.failed(ex);
+					}
+					catch (CancelledKeyException ex) {
+						// Closed while handling this event: nothing left to do for it.
+						conn.close();
 					}
 				}
 				releaseStarved(now);
