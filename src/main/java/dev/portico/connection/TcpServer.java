@@ -66,6 +66,8 @@ public final class TcpServer implements TcpListener, TcpSender {
 
 	private final BeanFactory beanFactory;
 
+	private final BufferBudget budget;
+
 	private final Map<String, ConnectionState> connections = new ConcurrentHashMap<>();
 
 	private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
@@ -79,8 +81,10 @@ public final class TcpServer implements TcpListener, TcpSender {
 	private volatile ScheduledFuture<?> watchdog;
 
 	public TcpServer(TcpServerSettings settings, ConnectionHandler handler, TrafficStats stats,
-			ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher, BeanFactory beanFactory) {
+			BufferBudget budget, ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher,
+			BeanFactory beanFactory) {
 		this.settings = settings;
+		this.budget = budget;
 		this.handler = handler;
 		this.stats = stats;
 		this.scheduler = scheduler;
@@ -207,6 +211,10 @@ public final class TcpServer implements TcpListener, TcpSender {
 
 	public TrafficStats stats() {
 		return this.stats;
+	}
+
+	BufferBudget budget() {
+		return this.budget;
 	}
 
 	ConnectionHandler handler() {

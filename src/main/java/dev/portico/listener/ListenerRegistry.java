@@ -196,6 +196,10 @@ public class ListenerRegistry implements SmartLifecycle {
 
 	/** Fail start-up on the first invalid configured value, naming its key as the user writes it. */
 	private void validateConfiguration() {
+		if (this.properties.maxBufferedBytes().isNegative()) {
+			throw new InvalidConfigurationException("portico.max-buffered-bytes", this.properties.maxBufferedBytes(),
+					"must not be negative");
+		}
 		if (this.properties.drainTimeout().isNegative()) {
 			throw new InvalidConfigurationException("portico.drain-timeout", this.properties.drainTimeout(),
 					"must not be negative");
