@@ -33,12 +33,13 @@ public final class ConnectionState {
 
 	private volatile String closeReason;
 
-	ConnectionState(TcpConnection connection, String remoteAddress, TrafficStats stats, long maxQueuedBytes) {
+	ConnectionState(TcpConnection connection, String remoteAddress, TrafficStats stats, long maxQueuedBytes,
+			BufferBudget budget) {
 		this.connection = connection;
 		this.id = connection.getConnectionId();
 		this.remoteAddress = remoteAddress;
 		this.stats = stats;
-		this.queue = new OutboundQueue(maxQueuedBytes);
+		this.queue = new OutboundQueue(maxQueuedBytes, budget);
 	}
 
 	public String id() {

@@ -33,7 +33,7 @@ final class PorticoNetConnection extends TcpNetConnection {
 		this.server = server;
 		this.remote = socket.getInetAddress();
 		this.state = new ConnectionState(this, socket.getInetAddress().getHostAddress() + ":" + socket.getPort(),
-				server.stats(), server.settings().maxQueuedBytes());
+				server.stats(), server.settings().maxQueuedBytes(), server.budget());
 		this.reader = server.handler().newReader(this.state);
 	}
 

@@ -11,9 +11,11 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,6 +25,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.core.task.support.ExecutorServiceAdapter;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpListener;
@@ -31,6 +34,7 @@ import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionF
 import org.springframework.integration.ip.tcp.connection.TcpSender;
 import org.springframework.integration.ip.tcp.serializer.ByteArrayRawSerializer;
 import org.springframework.messaging.Message;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * One TCP server on Spring Integration's blocking (NET) connection factory: a thread per
@@ -62,21 +66,25 @@ public final class TcpServer implements TcpListener, TcpSender {
 
 	private final BeanFactory beanFactory;
 
+	private final BufferBudget budget;
+
 	private final Map<String, ConnectionState> connections = new ConcurrentHashMap<>();
 
 	private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
 	private final RateLimitedLog warnings;
 
-	private volatile SimpleAsyncTaskExecutor executor;
+	private volatile ExecutorService executor;
 
 	private volatile Factory factory;
 
 	private volatile ScheduledFuture<?> watchdog;
 
 	public TcpServer(TcpServerSettings settings, ConnectionHandler handler, TrafficStats stats,
-			ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher, BeanFactory beanFactory) {
+			BufferBudget budget, ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher,
+			BeanFactory beanFactory) {
 		this.settings = settings;
+		this.budget = budget;
 		this.handler = handler;
 		this.stats = stats;
 		this.scheduler = scheduler;
@@ -104,8 +112,7 @@ public final class TcpServer implements TcpListener, TcpSender {
 			serverSocket.close();
 			throw ex;
 		}
-		SimpleAsyncTaskExecutor taskExecutor = new SimpleAsyncTaskExecutor("portico-" + this.settings.name() + "-");
-		taskExecutor.setVirtualThreads(VIRTUAL_THREADS);
+		ExecutorService taskExecutor = newExecutor("portico-" + this.settings.name() + "-");
 		Factory newFactory = new Factory(serverSocket);
 		newFactory.setTaskExecutor(taskExecutor);
 		newFactory.setApplicationEventPublisher(this.eventPublisher);
@@ -140,6 +147,10 @@ public final class TcpServer implements TcpListener, TcpSender {
 		}
 		this.watchdog.cancel(false);
 		current.stop();
+		// connections are closed, so their threads are ending: let a pool's idle threads go too
+		if (this.executor instanceof ThreadPoolExecutor pool) {
+			pool.shutdown();
+		}
 		this.factory = null;
 		this.executor = null;
 	}
@@ -187,7 +198,7 @@ public final class TcpServer implements TcpListener, TcpSender {
 
 	/** Run a task for a connection (an outbound queue's writer) on this server's threads. */
 	public void execute(Runnable task) {
-		SimpleAsyncTaskExecutor current = this.executor;
+		ExecutorService current = this.executor;
 		if (current == null) {
 			throw new IllegalStateException("Listener '" + this.settings.name() + "' is stopped");
 		}
@@ -200,6 +211,10 @@ public final class TcpServer implements TcpListener, TcpSender {
 
 	public TrafficStats stats() {
 		return this.stats;
+	}
+
+	BufferBudget budget() {
+		return this.budget;
 	}
 
 	ConnectionHandler handler() {
@@ -304,6 +319,20 @@ public final class TcpServer implements TcpListener, TcpSender {
 				state.close("frame-timeout");
 			}
 		}
+	}
+
+	/**
+	 * Threads for the accept loop, one reader per connection and the outbound queues' writers:
+	 * virtual threads where the runtime has them (Java 21+), else a cached pool, so that a writer
+	 * started per burst of output reuses an idle thread instead of creating one.
+	 */
+	private static ExecutorService newExecutor(String prefix) {
+		if (VIRTUAL_THREADS) {
+			SimpleAsyncTaskExecutor virtual = new SimpleAsyncTaskExecutor(prefix);
+			virtual.setVirtualThreads(true);
+			return new ExecutorServiceAdapter(virtual); // thread per task: nothing to shut down
+		}
+		return Executors.newCachedThreadPool(new CustomizableThreadFactory(prefix));
 	}
 
 	private static String rootMessage(Throwable ex) {

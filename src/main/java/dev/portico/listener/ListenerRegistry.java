@@ -1,5 +1,6 @@
 package dev.portico.listener;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -140,11 +141,14 @@ public class ListenerRegistry implements SmartLifecycle {
 			}
 		}
 		this.running = true;
+		int started = 0;
 		for (Listener listener : list()) {
-			if (listener.properties().autostart()) {
-				listener.start();
+			if (listener.properties().autostart() && listener.start().result() == Result.STARTED) {
+				started++;
 			}
 		}
+		logger.info(started + " listener(s) bound " + ManagementFactory.getRuntimeMXBean().getUptime()
+				+ " ms after the JVM started");
 	}
 
 	@Override
@@ -192,6 +196,10 @@ public class ListenerRegistry implements SmartLifecycle {
 
 	/** Fail start-up on the first invalid configured value, naming its key as the user writes it. */
 	private void validateConfiguration() {
+		if (this.properties.maxBufferedBytes().isNegative()) {
+			throw new InvalidConfigurationException("portico.max-buffered-bytes", this.properties.maxBufferedBytes(),
+					"must not be negative");
+		}
 		if (this.properties.drainTimeout().isNegative()) {
 			throw new InvalidConfigurationException("portico.drain-timeout", this.properties.drainTimeout(),
 					"must not be negative");

@@ -40,6 +40,24 @@ class ChunkReaderTests {
 	}
 
 	@Test
+	void shouldShrinkTheBufferAfterSeveralSmallReads() throws IOException {
+		ChunkReader reader = new ChunkReader(4096);
+		InputStream big = new ByteArrayInputStream(new byte[512 + 1024 + 2048]);
+		reader.read(big);
+		reader.read(big);
+		reader.read(big);
+		assertThat(reader.bufferSize()).isEqualTo(4096);
+		for (int i = 0; i < ChunkReader.SHRINK_AFTER; i++) {
+			reader.read(new ByteArrayInputStream(new byte[10]));
+		}
+		assertThat(reader.bufferSize()).isEqualTo(2048);
+		for (int i = 0; i < 10 * ChunkReader.SHRINK_AFTER; i++) {
+			reader.read(new ByteArrayInputStream(new byte[10]));
+		}
+		assertThat(reader.bufferSize()).isEqualTo(ChunkReader.INITIAL_SIZE);
+	}
+
+	@Test
 	void shouldNeverReturnMoreThanTheMaximumChunk() throws IOException {
 		ChunkReader reader = new ChunkReader(100);
 		byte[] data = new byte[1000];

@@ -72,6 +72,30 @@ class OutboundQueueTests {
 	}
 
 	@Test
+	void shouldRefuseItemsPastTheSharedBudgetUntilAnotherQueueWritesAndReleaseItOnClose() throws Exception {
+		BufferBudget budget = new BufferBudget(10);
+		OutboundQueue first = new OutboundQueue(100, budget);
+		OutboundQueue second = new OutboundQueue(100, budget);
+		assertThat(first.offer(new byte[8])).isEqualTo(Offer.QUEUED_START_WRITER);
+		assertThat(second.offer(new byte[4])).isEqualTo(Offer.OVERLOADED);
+		assertThat(second.offer(new byte[4], 20, TimeUnit.MILLISECONDS)).isEqualTo(Offer.OVERLOADED);
+		CompletableFuture<Offer> waiting = CompletableFuture.supplyAsync(() -> {
+			try {
+				return second.offer(new byte[4], 10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		first.written(first.poll(100));
+		await().atMost(5, TimeUnit.SECONDS).until(waiting::isDone);
+		assertThat(waiting.get()).isEqualTo(Offer.QUEUED_START_WRITER);
+		assertThat(budget.used()).isEqualTo(4);
+		second.close();
+		assertThat(budget.used()).isZero();
+	}
+
+	@Test
 	void shouldWakeWaitersAndRefuseItemsWhenClosed() throws Exception {
 		OutboundQueue queue = new OutboundQueue(10);
 		queue.offer(new byte[10]);
