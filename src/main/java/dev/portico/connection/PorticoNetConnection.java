@@ -6,9 +6,12 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessagingException;
 
 /**
  * A blocking connection that carries its own per-connection state: a {@link FrameReader} (with
@@ -28,9 +31,14 @@ final class PorticoNetConnection extends TcpNetConnection {
 
 	private InputStream counting;
 
+	private final Socket socket;
+
+	private final ReentrantLock sendLock = new ReentrantLock();
+
 	PorticoNetConnection(Socket socket, TcpServer server, String factoryName) {
 		super(socket, true, false, server.eventPublisher(), factoryName);
 		this.server = server;
+		this.socket = socket;
 		this.remote = socket.getInetAddress();
 		this.state = new ConnectionState(this, socket.getInetAddress().getHostAddress() + ":" + socket.getPort(),
 				server.stats(), server.settings().maxQueuedBytes(), server.budget());
@@ -43,6 +51,30 @@ final class PorticoNetConnection extends TcpNetConnection {
 
 	InetAddress remoteInetAddress() {
 		return this.remote;
+	}
+
+	/**
+	 * Write a {@code byte[]} payload to the socket in one call. Spring Integration's send wraps
+	 * the socket in a {@code BufferedOutputStream} sized to the socket's send buffer (hundreds of
+	 * KiB on Linux) per connection, and copies every payload through it: for many connections
+	 * that buffer was most of the memory, and the copy was wasted since a payload is whole.
+	 */
+	@Override
+	public void send(Message<?> message) {
+		byte[] bytes = (byte[]) message.getPayload();
+		this.sendLock.lock();
+		try {
+			this.socket.getOutputStream().write(bytes);
+		}
+		catch (IOException ex) {
+			MessagingException failure = new MessagingException(message, "Send failed", ex);
+			publishConnectionExceptionEvent(failure);
+			closeConnection(true);
+			throw failure;
+		}
+		finally {
+			this.sendLock.unlock();
+		}
 	}
 
 	private InputStream countingStream() throws IOException {
