@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -147,6 +148,7 @@ public final class TcpServer implements TcpListener, TcpSender {
 		}
 		this.watchdog.cancel(false);
 		current.stop();
+		current.awaitAcceptLoopEnd();
 		// connections are closed, so their threads are ending: let a pool's idle threads go too
 		if (this.executor instanceof ThreadPoolExecutor pool) {
 			pool.shutdown();
@@ -348,6 +350,8 @@ public final class TcpServer implements TcpListener, TcpSender {
 
 		private final ServerSocket boundSocket;
 
+		private final CountDownLatch acceptLoopEnded = new CountDownLatch(1);
+
 		Factory(ServerSocket boundSocket) {
 			super(boundSocket.getLocalPort());
 			this.boundSocket = boundSocket;
@@ -360,6 +364,30 @@ public final class TcpServer implements TcpListener, TcpSender {
 
 		int boundPort() {
 			return this.boundSocket.getLocalPort();
+		}
+
+		@Override
+		public void run() {
+			try {
+				super.run();
+			}
+			finally {
+				this.acceptLoopEnded.countDown();
+			}
+		}
+
+		/**
+		 * A server socket closed while a thread is blocked in {@code accept} releases its port
+		 * only when that thread leaves {@code accept}: wait for it, so the port is free for a
+		 * restart the moment stop returns.
+		 */
+		void awaitAcceptLoopEnd() {
+			try {
+				this.acceptLoopEnded.await(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 
 		void closeServerSocket() {
