@@ -31,6 +31,8 @@ public final class ConnectionState {
 
 	private volatile long frameStartedNanos;
 
+	private volatile long lastReadNanos = System.nanoTime();
+
 	private volatile String closeReason;
 
 	ConnectionState(TcpConnection connection, String remoteAddress, TrafficStats stats, long maxQueuedBytes,
@@ -103,6 +105,7 @@ public final class ConnectionState {
 	}
 
 	void receivedBytes(int bytes) {
+		this.lastReadNanos = System.nanoTime();
 		this.bytesIn.addAndGet(bytes);
 		this.stats.receivedBytes(bytes);
 	}
@@ -119,6 +122,11 @@ public final class ConnectionState {
 	/** The frame is whole. */
 	public void frameEnded() {
 		this.frameStartedNanos = 0;
+	}
+
+	/** Nanoseconds since the peer last sent something (or the connection opened). */
+	long idleNanos(long now) {
+		return now - this.lastReadNanos;
 	}
 
 	/** Nanoseconds the current frame has been arriving, 0 when between frames. */

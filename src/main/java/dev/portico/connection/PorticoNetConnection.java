@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
@@ -126,10 +125,6 @@ final class PorticoNetConnection extends TcpNetConnection {
 				this.server.handler().onEndOfStream(this.state);
 			}
 			throw ex;
-		}
-		catch (SocketTimeoutException ex) {
-			this.server.closedIdle(this.state);
-			throw new SoftEndOfStreamException("Idle timeout", ex);
 		}
 		catch (IOException ex) {
 			if (isOpen() && this.state.closeReason() == null) {

@@ -119,7 +119,9 @@ public final class TcpServer implements TcpListener, TcpSender {
 		newFactory.setApplicationEventPublisher(this.eventPublisher);
 		newFactory.setBeanFactory(this.beanFactory);
 		newFactory.setBeanName("portico." + this.settings.name());
-		newFactory.setSoTimeout((int) Math.min(Integer.MAX_VALUE, this.settings.idleTimeout().toMillis()));
+		// no socket timeout: the watchdog closes idle connections, so a blocking read parks
+		// without a timer (a timed park per read was measurable on virtual threads)
+		newFactory.setSoTimeout(0);
 		newFactory.setSoTcpNoDelay(true);
 		newFactory.setBacklog(this.settings.backlog());
 		newFactory.setSerializer(new ByteArrayRawSerializer());
@@ -133,7 +135,7 @@ public final class TcpServer implements TcpListener, TcpSender {
 		this.factory = newFactory;
 		newFactory.start();
 		long shortest = Math.min(this.settings.writeTimeout().toMillis(),
-				this.settings.frameTimeout().isZero() ? Long.MAX_VALUE : this.settings.frameTimeout().toMillis());
+				Math.min(millisOrMax(this.settings.frameTimeout()), millisOrMax(this.settings.idleTimeout())));
 		long period = Math.max(50, Math.min(1000, shortest / 10));
 		this.watchdog = this.scheduler.scheduleWithFixedDelay(this::closeStalledConnections, period, period,
 				TimeUnit.MILLISECONDS);
@@ -281,13 +283,6 @@ public final class TcpServer implements TcpListener, TcpSender {
 		}
 	}
 
-	void closedIdle(ConnectionState state) {
-		this.stats.error("idle-timeout");
-		if (logger.isDebugEnabled()) {
-			logger.debug("Listener '" + this.settings.name() + "': closed idle connection " + state.remoteAddress());
-		}
-	}
-
 	void readFailed(ConnectionState state, IOException ex) {
 		warn("read", "Listener '" + this.settings.name() + "': connection " + state.remoteAddress()
 				+ " ended: " + ex.getMessage());
@@ -301,15 +296,26 @@ public final class TcpServer implements TcpListener, TcpSender {
 	}
 
 	/**
-	 * Close connections whose peer stopped reading (a write blocked past the write timeout) or
-	 * trickles a frame (begun but not whole within the frame timeout): blocking sockets have no
-	 * such timeouts of their own.
+	 * Close connections whose peer stopped reading (a write blocked past the write timeout),
+	 * trickles a frame (begun but not whole within the frame timeout) or sends nothing (idle):
+	 * blocking sockets have no write or frame timeouts of their own, and a read timeout would cost
+	 * a timer per read.
 	 */
 	private void closeStalledConnections() {
 		long writeLimit = this.settings.writeTimeout().toNanos();
-		long frameLimit = this.settings.frameTimeout().isZero() ? Long.MAX_VALUE : this.settings.frameTimeout().toNanos();
+		long frameLimit = nanosOrMax(this.settings.frameTimeout());
+		long idleLimit = nanosOrMax(this.settings.idleTimeout());
 		long now = System.nanoTime();
 		for (ConnectionState state : this.connections.values()) {
+			if (state.idleNanos(now) > idleLimit && state.writeBlockedNanos(now) == 0) {
+				this.stats.error("idle-timeout");
+				if (logger.isDebugEnabled()) {
+					logger.debug("Listener '" + this.settings.name() + "': closing idle connection "
+							+ state.remoteAddress());
+				}
+				state.close("idle-timeout");
+				continue;
+			}
 			if (state.writeBlockedNanos(now) > writeLimit) {
 				warn("write-timeout", "Listener '" + this.settings.name() + "': closing " + state.remoteAddress()
 						+ ": it has not read for " + this.settings.writeTimeout().toMillis() + " ms");
@@ -335,6 +341,14 @@ public final class TcpServer implements TcpListener, TcpSender {
 			return new ExecutorServiceAdapter(virtual); // thread per task: nothing to shut down
 		}
 		return Executors.newCachedThreadPool(new CustomizableThreadFactory(prefix));
+	}
+
+	private static long nanosOrMax(Duration timeout) {
+		return timeout.isZero() ? Long.MAX_VALUE : timeout.toNanos();
+	}
+
+	private static long millisOrMax(Duration timeout) {
+		return timeout.isZero() ? Long.MAX_VALUE : timeout.toMillis();
 	}
 
 	private static String rootMessage(Throwable ex) {
