@@ -90,7 +90,7 @@ public class ListenerRegistry implements SmartLifecycle {
 				return new ListenerOutcome(Result.NAME_TAKEN, existing, "A listener named '" + name + "' exists");
 			}
 			for (Listener other : this.listeners.values()) {
-				if (definition.port() != 0 && other.properties().port() == definition.port()
+				if (definition.port() != 0 && other.properties().port().equals(definition.port())
 						&& other.type().transport().equals(definition.type().transport())) {
 					return new ListenerOutcome(Result.PORT_TAKEN, other, "Listener '" + other.name() + "' uses port "
 							+ definition.port() + "/" + definition.type().transport());
