@@ -1,0 +1,226 @@
+package dev.portico.search;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.portico.codec.PythonJson;
+
+/**
+ * The search index: a thread-safe map of query to answer, in insertion order, loaded from a JSON
+ * object file ({@code {"key": "value", ...}}) and written back to it atomically on every change.
+ *
+ * <p>Reads are lock-free over an immutable snapshot; changes are serialized. A change first writes
+ * the whole index to {@code <file>.tmp} in the same directory, forces it to disk, then renames it
+ * over the file; only when that succeeded does the new snapshot become visible. A failed write
+ * leaves the file and the in-memory index as they were and throws {@link SearchIndexException}.
+ * The file is written as Python's {@code json.dump(index, f, indent=2, ensure_ascii=False)} would,
+ * plus a final newline.
+ */
+public class SearchIndex {
+
+	private static final JsonMapper MAPPER = JsonMapper.builder()
+		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+		.build();
+
+	private final Path file;
+
+	private final Object writeLock = new Object();
+
+	private volatile Map<String, String> entries;
+
+	/**
+	 * Load the index from a file.
+	 * @param file a JSON object whose values are all strings
+	 * @throws SearchIndexException if the file is missing, unreadable or not such an object
+	 */
+	public SearchIndex(Path file) {
+		this.file = Objects.requireNonNull(file, "file");
+		this.entries = read(file);
+	}
+
+	public Path getFile() {
+		return this.file;
+	}
+
+	/**
+	 * The answer for a query.
+	 * @param key the query
+	 * @return the entry, or {@code null} when there is none
+	 */
+	public String get(String key) {
+		return this.entries.get(key);
+	}
+
+	/**
+	 * Every entry, in insertion order.
+	 * @return an unmodifiable snapshot
+	 */
+	public Map<String, String> all() {
+		return this.entries;
+	}
+
+	public int size() {
+		return this.entries.size();
+	}
+
+	/**
+	 * Add or replace an entry and write the index back.
+	 * @param key the query
+	 * @param value the answer
+	 * @return {@code true} if the entry was created, {@code false} if it existed (then replaced,
+	 * with no write when the value is unchanged)
+	 * @throws SearchIndexException if the file could not be written; nothing changed then
+	 */
+	public boolean put(String key, String value) {
+		Objects.requireNonNull(key, "key");
+		Objects.requireNonNull(value, "value");
+		synchronized (this.writeLock) {
+			Map<String, String> current = this.entries;
+			String previous = current.get(key);
+			if (value.equals(previous)) {
+				return false;
+			}
+			Map<String, String> changed = new LinkedHashMap<>(current);
+			changed.put(key, value);
+			commit(changed);
+			return previous == null;
+		}
+	}
+
+	/**
+	 * Remove an entry and write the index back.
+	 * @param key the query
+	 * @return whether there was such an entry
+	 * @throws SearchIndexException if the file could not be written; nothing changed then
+	 */
+	public boolean remove(String key) {
+		synchronized (this.writeLock) {
+			Map<String, String> current = this.entries;
+			if (!current.containsKey(key)) {
+				return false;
+			}
+			Map<String, String> changed = new LinkedHashMap<>(current);
+			changed.remove(key);
+			commit(changed);
+			return true;
+		}
+	}
+
+	/**
+	 * Read the file again, replacing the in-memory index.
+	 * @throws SearchIndexException if the file is missing or corrupt; the index is unchanged then
+	 */
+	public void reload() {
+		synchronized (this.writeLock) {
+			this.entries = read(this.file);
+		}
+	}
+
+	private void commit(Map<String, String> changed) {
+		write(this.file, changed);
+		this.entries = Collections.unmodifiableMap(changed);
+	}
+
+	private static Map<String, String> read(Path file) {
+		byte[] bytes;
+		try {
+			bytes = Files.readAllBytes(file);
+		}
+		catch (IOException ex) {
+			throw new SearchIndexException(file, "Cannot read search index file " + file + ": " + ex, ex);
+		}
+		try {
+			String text = StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(bytes))
+				.toString();
+			JsonNode root = MAPPER.readTree(text);
+			if (root == null || !root.isObject()) {
+				throw new IllegalArgumentException("expected a JSON object of strings");
+			}
+			Map<String, String> entries = new LinkedHashMap<>();
+			for (Map.Entry<String, JsonNode> entry : root.properties()) {
+				if (!entry.getValue().isString()) {
+					throw new IllegalArgumentException("the value of '" + entry.getKey() + "' is not a string");
+				}
+				entries.put(entry.getKey(), entry.getValue().stringValue());
+			}
+			return Collections.unmodifiableMap(entries);
+		}
+		catch (CharacterCodingException | JacksonException | IllegalArgumentException ex) {
+			throw new SearchIndexException(file,
+					"Corrupt search index file " + file + ": " + describe(ex), ex);
+		}
+	}
+
+	private static String describe(Exception ex) {
+		if (ex instanceof CharacterCodingException) {
+			return "not valid UTF-8";
+		}
+		if (ex instanceof JacksonException jackson) {
+			return "not valid JSON (" + jackson.getOriginalMessage() + ")";
+		}
+		return ex.getMessage();
+	}
+
+	/** Write to a sibling temporary file, force it to disk, then rename it over the file. */
+	private static void write(Path file, Map<String, String> entries) {
+		Path target = file.toAbsolutePath();
+		Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+		byte[] bytes = (PythonJson.write(entries, 2) + "\n").getBytes(StandardCharsets.UTF_8);
+		boolean created = false;
+		try {
+			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+					StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+				created = true;
+				ByteBuffer buffer = ByteBuffer.wrap(bytes);
+				while (buffer.hasRemaining()) {
+					channel.write(buffer);
+				}
+				channel.force(true);
+			}
+			Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException ex) {
+			if (created) {
+				try {
+					Files.deleteIfExists(temporary);
+				}
+				catch (IOException cleanup) {
+					ex.addSuppressed(cleanup);
+				}
+			}
+			throw new SearchIndexException(file, "Cannot write search index file " + file + ": " + ex, ex);
+		}
+		forceDirectory(target.getParent());
+	}
+
+	/** Make the rename itself durable where the platform allows opening a directory. */
+	private static void forceDirectory(Path directory) {
+		try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			// Not possible on every platform (Windows); the file itself is already on disk.
+		}
+	}
+
+}
