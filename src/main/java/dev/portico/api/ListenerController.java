@@ -1,7 +1,6 @@
 package dev.portico.api;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -160,22 +159,7 @@ class ListenerController {
 	}
 
 	private byte[] readBody(HttpServletRequest request) throws IOException {
-		long max = this.properties.maxBodySize().toBytes();
-		if (request.getContentLengthLong() > max) {
-			throw tooLarge(request.getContentLengthLong(), max);
-		}
-		byte[] body;
-		try (InputStream in = request.getInputStream()) {
-			body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-		}
-		if (body.length > max) {
-			throw tooLarge(body.length, max);
-		}
-		if (body.length == 0) {
-			throw ApiException.badRequest("The body is empty: send the bytes to queue as text/plain or"
-					+ " application/octet-stream");
-		}
-		return body;
+		return RequestBodies.read(request, this.properties.maxBodySize().toBytes());
 	}
 
 	private void refuseWhileDraining() {
@@ -214,11 +198,6 @@ class ListenerController {
 		ApiException problem = new ApiException(HttpStatus.SERVICE_UNAVAILABLE, detail);
 		problem.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
 		return problem;
-	}
-
-	private static ApiException tooLarge(long size, long max) {
-		return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "The body has " + size + " bytes or more; at most "
-				+ max + " are accepted (portico.api.max-body-size)");
 	}
 
 }
