@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -48,6 +49,12 @@ import dev.portico.listener.ListenerRegistry;
 class ListenerMeters implements MeterBinder, DisposableBean {
 
 	static final long REFRESH_SECONDS = 1;
+
+	/**
+	 * Reasons TCP listeners refuse connections for, registered at 0 up front: a series that
+	 * first appears at 1 loses that first increment to {@code rate()} and {@code increase()}.
+	 */
+	static final List<String> KNOWN_REJECT_REASONS = List.of("max-connections", "max-connections-per-ip", "draining");
 
 	private static final Log logger = LogFactory.getLog(ListenerMeters.class);
 
@@ -167,7 +174,11 @@ class ListenerMeters implements MeterBinder, DisposableBean {
 		/** Register counters for rejection reasons and error kinds seen since the last refresh. */
 		void addNewTags() {
 			TrafficStats stats = this.listener.stats();
-			for (String reason : stats.rejectedByReason().keySet()) {
+			Set<String> seen = new TreeSet<>(stats.rejectedByReason().keySet());
+			if ("tcp".equals(this.listener.type().transport())) {
+				seen.addAll(KNOWN_REJECT_REASONS);
+			}
+			for (String reason : seen) {
 				if (this.reasons.add(reason)) {
 					this.meters.add(FunctionCounter
 						.builder("portico.connections.rejected", stats,

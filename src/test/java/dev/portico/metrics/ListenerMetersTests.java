@@ -49,7 +49,9 @@ class ListenerMetersTests {
 		stats.rejected("max-connections");
 		stats.rejected("max-connections");
 		stats.error("read");
-		assertThat(this.registry.find("portico.connections.rejected").meters()).isEmpty();
+		assertThat(this.registry.find("portico.connections.rejected").tag("reason", "draining").functionCounter()
+			.count()).as("known reasons start at 0").isZero();
+		assertThat(this.registry.find("portico.errors").meters()).isEmpty();
 		this.meters.refresh();
 		assertThat(counter("portico.connections.accepted", "edge")).isEqualTo(1);
 		assertThat(this.registry.get("portico.connections.rejected").tag("reason", "max-connections")
@@ -76,6 +78,8 @@ class ListenerMetersTests {
 		this.listeners.create("edge", ListenerProperties.of(ListenerType.UDP, 0));
 		this.meters.refresh();
 		assertThat(counter("portico.connections.accepted", "edge")).isZero();
+		assertThat(this.registry.find("portico.connections.rejected").meters()).as("UDP refuses no connections")
+			.isEmpty();
 		assertThat(this.registry.get("portico.bytes.received").tag("type", "udp").functionCounter().getId()
 			.getBaseUnit()).isEqualTo("bytes");
 	}
