@@ -10,9 +10,10 @@ import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamExceptio
  * Reads "whatever bytes arrived" from a stream: one blocking read, returned as an array sized
  * to the data. Unframed, so it suits a byte stream echoed as it comes.
  *
- * <p>One instance belongs to one connection: it keeps a read buffer that starts small and
- * doubles, up to {@code maxChunkSize}, only while reads fill it, so idle connections stay cheap
- * and busy ones read in large chunks (Netty's adaptive receive buffer does the same).
+ * <p>One instance belongs to one connection: it keeps a read buffer that starts small, doubles
+ * (up to {@code maxChunkSize}) when a read fills it, and halves again after several reads in a
+ * row used less than half of it, so a connection that goes quiet gives its memory back and busy
+ * ones read in large chunks (Netty's adaptive receive buffer works the same way).
  */
 public final class ChunkReader {
 
@@ -21,7 +22,12 @@ public final class ChunkReader {
 
 	private final int maxChunkSize;
 
+	/** Reads in a row that used less than half the buffer before it shrinks. */
+	static final int SHRINK_AFTER = 4;
+
 	private byte[] buffer;
+
+	private int smallReads;
 
 	public ChunkReader(int maxChunkSize) {
 		if (maxChunkSize < 1) {
@@ -45,8 +51,15 @@ public final class ChunkReader {
 			throw new SoftEndOfStreamException("Stream closed between chunks");
 		}
 		byte[] chunk = Arrays.copyOf(buf, n);
-		if (n == buf.length && buf.length < this.maxChunkSize) {
-			this.buffer = new byte[Math.min(buf.length * 2, this.maxChunkSize)];
+		if (n == buf.length) {
+			this.smallReads = 0;
+			if (buf.length < this.maxChunkSize) {
+				this.buffer = new byte[Math.min(buf.length * 2, this.maxChunkSize)];
+			}
+		}
+		else if (n < buf.length / 2 && buf.length > INITIAL_SIZE && ++this.smallReads >= SHRINK_AFTER) {
+			this.smallReads = 0;
+			this.buffer = new byte[Math.max(INITIAL_SIZE, buf.length / 2)];
 		}
 		return chunk;
 	}

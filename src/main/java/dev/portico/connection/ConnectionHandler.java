@@ -4,10 +4,7 @@ package dev.portico.connection;
 public interface ConnectionHandler {
 
 	/** A reader for a new connection. */
-	FrameReader newReader();
-
-	/** Count the bytes of one unit read, for the received figures. */
-	int sizeOf(Object unit);
+	FrameReader newReader(ConnectionState connection);
 
 	/** Handle one unit read from the connection; may block (that is backpressure on the peer). */
 	void onMessage(ConnectionState connection, Object unit);

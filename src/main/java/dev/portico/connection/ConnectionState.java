@@ -29,14 +29,17 @@ public final class ConnectionState {
 
 	private volatile long writeStartedNanos;
 
+	private volatile long frameStartedNanos;
+
 	private volatile String closeReason;
 
-	ConnectionState(TcpConnection connection, String remoteAddress, TrafficStats stats, long maxQueuedBytes) {
+	ConnectionState(TcpConnection connection, String remoteAddress, TrafficStats stats, long maxQueuedBytes,
+			BufferBudget budget) {
 		this.connection = connection;
 		this.id = connection.getConnectionId();
 		this.remoteAddress = remoteAddress;
 		this.stats = stats;
-		this.queue = new OutboundQueue(maxQueuedBytes);
+		this.queue = new OutboundQueue(maxQueuedBytes, budget);
 	}
 
 	public String id() {
@@ -99,9 +102,29 @@ public final class ConnectionState {
 		return this.closeReason;
 	}
 
-	void received(int bytes) {
+	void receivedBytes(int bytes) {
 		this.bytesIn.addAndGet(bytes);
-		this.stats.received(bytes);
+		this.stats.receivedBytes(bytes);
+	}
+
+	void receivedMessage() {
+		this.stats.receivedMessage();
+	}
+
+	/** A frame has begun to arrive: it must be whole within the frame timeout. */
+	public void frameStarted() {
+		this.frameStartedNanos = System.nanoTime();
+	}
+
+	/** The frame is whole. */
+	public void frameEnded() {
+		this.frameStartedNanos = 0;
+	}
+
+	/** Nanoseconds the current frame has been arriving, 0 when between frames. */
+	long frameAgeNanos(long now) {
+		long started = this.frameStartedNanos;
+		return (started == 0) ? 0 : now - started;
 	}
 
 	/** Nanoseconds the current write has been blocked, 0 when not writing. */

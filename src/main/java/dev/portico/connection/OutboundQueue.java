@@ -27,6 +27,9 @@ public final class OutboundQueue {
 		/** Not queued: the queue is full. */
 		FULL,
 
+		/** Not queued: the service-wide buffer budget is spent. */
+		OVERLOADED,
+
 		/** Not queued: the connection is closed. */
 		CLOSED
 
@@ -34,9 +37,13 @@ public final class OutboundQueue {
 
 	private final long maxBytes;
 
+	private final BufferBudget budget;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final Condition changed = this.lock.newCondition();
+
+	private static final long MAX_BUDGET_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
 	private final ArrayDeque<byte[]> items = new ArrayDeque<>();
 
@@ -49,7 +56,12 @@ public final class OutboundQueue {
 	private boolean closed;
 
 	public OutboundQueue(long maxBytes) {
+		this(maxBytes, BufferBudget.unlimited());
+	}
+
+	public OutboundQueue(long maxBytes, BufferBudget budget) {
 		this.maxBytes = maxBytes;
+		this.budget = budget;
 	}
 
 	/** Queue an item if there is room now. */
@@ -61,6 +73,9 @@ public final class OutboundQueue {
 			}
 			if (!hasRoomFor(item.length)) {
 				return Offer.FULL;
+			}
+			if (!this.budget.tryReserve(item.length)) {
+				return Offer.OVERLOADED;
 			}
 			return add(item);
 		}
@@ -77,13 +92,19 @@ public final class OutboundQueue {
 		long nanos = unit.toNanos(timeout);
 		this.lock.lock();
 		try {
-			while (!this.closed && !hasRoomFor(item.length)) {
-				if (nanos <= 0) {
-					return Offer.FULL;
+			while (!this.closed) {
+				boolean room = hasRoomFor(item.length);
+				if (room && this.budget.tryReserve(item.length)) {
+					return add(item);
 				}
-				nanos = this.changed.awaitNanos(nanos);
+				if (nanos <= 0) {
+					return room ? Offer.OVERLOADED : Offer.FULL;
+				}
+				// room in this queue is signalled; room in the shared budget is polled
+				long slice = Math.min(nanos, MAX_BUDGET_WAIT_NANOS);
+				nanos -= slice - this.changed.awaitNanos(slice);
 			}
-			return this.closed ? Offer.CLOSED : add(item);
+			return Offer.CLOSED;
 		}
 		finally {
 			this.lock.unlock();
@@ -138,6 +159,7 @@ public final class OutboundQueue {
 			if (!this.closed) {
 				this.bytes -= batch.bytes().length;
 				this.messages -= batch.messages();
+				this.budget.release(batch.bytes().length);
 			}
 			this.changed.signalAll();
 		}
@@ -168,6 +190,9 @@ public final class OutboundQueue {
 	public void close() {
 		this.lock.lock();
 		try {
+			if (!this.closed) {
+				this.budget.release(this.bytes);
+			}
 			this.closed = true;
 			this.items.clear();
 			this.bytes = 0;

@@ -1,6 +1,8 @@
 package dev.portico.connection;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -24,13 +26,15 @@ final class PorticoNetConnection extends TcpNetConnection {
 
 	private final InetAddress remote;
 
+	private InputStream counting;
+
 	PorticoNetConnection(Socket socket, TcpServer server, String factoryName) {
 		super(socket, true, false, server.eventPublisher(), factoryName);
 		this.server = server;
-		this.reader = server.handler().newReader();
 		this.remote = socket.getInetAddress();
 		this.state = new ConnectionState(this, socket.getInetAddress().getHostAddress() + ":" + socket.getPort(),
-				server.stats(), server.settings().maxQueuedBytes());
+				server.stats(), server.settings().maxQueuedBytes(), server.budget());
+		this.reader = server.handler().newReader(this.state);
 	}
 
 	ConnectionState state() {
@@ -41,11 +45,48 @@ final class PorticoNetConnection extends TcpNetConnection {
 		return this.remote;
 	}
 
+	private InputStream countingStream() throws IOException {
+		if (this.counting == null) {
+			this.counting = new CountingInputStream(inputStream(), this.state);
+		}
+		return this.counting;
+	}
+
+	/** Counts every byte read from the socket, whatever the framing. */
+	private static final class CountingInputStream extends FilterInputStream {
+
+		private final ConnectionState state;
+
+		CountingInputStream(InputStream in, ConnectionState state) {
+			super(in);
+			this.state = state;
+		}
+
+		@Override
+		public int read() throws IOException {
+			int b = this.in.read();
+			if (b >= 0) {
+				this.state.receivedBytes(1);
+			}
+			return b;
+		}
+
+		@Override
+		public int read(byte[] buffer, int offset, int length) throws IOException {
+			int n = this.in.read(buffer, offset, length);
+			if (n > 0) {
+				this.state.receivedBytes(n);
+			}
+			return n;
+		}
+
+	}
+
 	@Override
 	public Object getPayload() {
 		try {
-			Object unit = this.reader.read(inputStream());
-			this.state.received(this.server.handler().sizeOf(unit));
+			Object unit = this.reader.read(countingStream());
+			this.state.receivedMessage();
 			return unit;
 		}
 		catch (SoftEndOfStreamException ex) {

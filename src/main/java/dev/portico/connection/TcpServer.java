@@ -11,9 +11,11 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,6 +25,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.core.task.support.ExecutorServiceAdapter;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpListener;
@@ -31,6 +34,7 @@ import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionF
 import org.springframework.integration.ip.tcp.connection.TcpSender;
 import org.springframework.integration.ip.tcp.serializer.ByteArrayRawSerializer;
 import org.springframework.messaging.Message;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * One TCP server on Spring Integration's blocking (NET) connection factory: a thread per
@@ -62,13 +66,15 @@ public final class TcpServer implements TcpListener, TcpSender {
 
 	private final BeanFactory beanFactory;
 
+	private final BufferBudget budget;
+
 	private final Map<String, ConnectionState> connections = new ConcurrentHashMap<>();
 
 	private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
 	private final RateLimitedLog warnings;
 
-	private volatile SimpleAsyncTaskExecutor executor;
+	private volatile ExecutorService executor;
 
 	private volatile Factory factory;
 
@@ -77,8 +83,10 @@ public final class TcpServer implements TcpListener, TcpSender {
 	private volatile boolean draining;
 
 	public TcpServer(TcpServerSettings settings, ConnectionHandler handler, TrafficStats stats,
-			ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher, BeanFactory beanFactory) {
+			BufferBudget budget, ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher,
+			BeanFactory beanFactory) {
 		this.settings = settings;
+		this.budget = budget;
 		this.handler = handler;
 		this.stats = stats;
 		this.scheduler = scheduler;
@@ -106,8 +114,7 @@ public final class TcpServer implements TcpListener, TcpSender {
 			serverSocket.close();
 			throw ex;
 		}
-		SimpleAsyncTaskExecutor taskExecutor = new SimpleAsyncTaskExecutor("portico-" + this.settings.name() + "-");
-		taskExecutor.setVirtualThreads(VIRTUAL_THREADS);
+		ExecutorService taskExecutor = newExecutor("portico-" + this.settings.name() + "-");
 		Factory newFactory = new Factory(serverSocket);
 		newFactory.setTaskExecutor(taskExecutor);
 		newFactory.setApplicationEventPublisher(this.eventPublisher);
@@ -126,8 +133,10 @@ public final class TcpServer implements TcpListener, TcpSender {
 		this.executor = taskExecutor;
 		this.factory = newFactory;
 		newFactory.start();
-		long period = Math.max(100, Math.min(1000, this.settings.writeTimeout().toMillis() / 4));
-		this.watchdog = this.scheduler.scheduleWithFixedDelay(this::closeBlockedWriters, period, period,
+		long shortest = Math.min(this.settings.writeTimeout().toMillis(),
+				this.settings.frameTimeout().isZero() ? Long.MAX_VALUE : this.settings.frameTimeout().toMillis());
+		long period = Math.max(50, Math.min(1000, shortest / 10));
+		this.watchdog = this.scheduler.scheduleWithFixedDelay(this::closeStalledConnections, period, period,
 				TimeUnit.MILLISECONDS);
 		return serverSocket.getLocalPort();
 	}
@@ -140,6 +149,10 @@ public final class TcpServer implements TcpListener, TcpSender {
 		}
 		this.watchdog.cancel(false);
 		current.stop();
+		// connections are closed, so their threads are ending: let a pool's idle threads go too
+		if (this.executor instanceof ThreadPoolExecutor pool) {
+			pool.shutdown();
+		}
 		this.factory = null;
 		this.executor = null;
 		this.draining = false;
@@ -189,7 +202,7 @@ public final class TcpServer implements TcpListener, TcpSender {
 
 	/** Run a task for a connection (an outbound queue's writer) on this server's threads. */
 	public void execute(Runnable task) {
-		SimpleAsyncTaskExecutor current = this.executor;
+		ExecutorService current = this.executor;
 		if (current == null) {
 			throw new IllegalStateException("Listener '" + this.settings.name() + "' is stopped");
 		}
@@ -202,6 +215,10 @@ public final class TcpServer implements TcpListener, TcpSender {
 
 	public TrafficStats stats() {
 		return this.stats;
+	}
+
+	BufferBudget budget() {
+		return this.budget;
 	}
 
 	ConnectionHandler handler() {
@@ -289,16 +306,41 @@ public final class TcpServer implements TcpListener, TcpSender {
 		state.close(reason);
 	}
 
-	private void closeBlockedWriters() {
-		long limit = this.settings.writeTimeout().toNanos();
+	/**
+	 * Close connections whose peer stopped reading (a write blocked past the write timeout) or
+	 * trickles a frame (begun but not whole within the frame timeout): blocking sockets have no
+	 * such timeouts of their own.
+	 */
+	private void closeStalledConnections() {
+		long writeLimit = this.settings.writeTimeout().toNanos();
+		long frameLimit = this.settings.frameTimeout().isZero() ? Long.MAX_VALUE : this.settings.frameTimeout().toNanos();
 		long now = System.nanoTime();
 		for (ConnectionState state : this.connections.values()) {
-			if (state.writeBlockedNanos(now) > limit) {
+			if (state.writeBlockedNanos(now) > writeLimit) {
 				warn("write-timeout", "Listener '" + this.settings.name() + "': closing " + state.remoteAddress()
 						+ ": it has not read for " + this.settings.writeTimeout().toMillis() + " ms");
 				state.close("write-timeout");
 			}
+			else if (state.frameAgeNanos(now) > frameLimit) {
+				warn("frame-timeout", "Listener '" + this.settings.name() + "': closing " + state.remoteAddress()
+						+ ": a frame did not arrive whole within " + this.settings.frameTimeout().toMillis() + " ms");
+				state.close("frame-timeout");
+			}
 		}
+	}
+
+	/**
+	 * Threads for the accept loop, one reader per connection and the outbound queues' writers:
+	 * virtual threads where the runtime has them (Java 21+), else a cached pool, so that a writer
+	 * started per burst of output reuses an idle thread instead of creating one.
+	 */
+	private static ExecutorService newExecutor(String prefix) {
+		if (VIRTUAL_THREADS) {
+			SimpleAsyncTaskExecutor virtual = new SimpleAsyncTaskExecutor(prefix);
+			virtual.setVirtualThreads(true);
+			return new ExecutorServiceAdapter(virtual); // thread per task: nothing to shut down
+		}
+		return Executors.newCachedThreadPool(new CustomizableThreadFactory(prefix));
 	}
 
 	private static String rootMessage(Throwable ex) {

@@ -13,7 +13,9 @@ import java.time.Duration;
  * @param idleTimeout a connection that sends nothing for this long is closed, zero for never
  * @param writeTimeout a write blocked this long (the peer does not read) closes the connection
  * @param maxQueuedBytes bound of each connection's outbound queue
+ * @param frameTimeout a frame begun must be whole within this time, zero for no limit
  */
 public record TcpServerSettings(String name, String bind, int port, int backlog, int maxConnections,
-		int maxConnectionsPerIp, Duration idleTimeout, Duration writeTimeout, long maxQueuedBytes) {
+		int maxConnectionsPerIp, Duration idleTimeout, Duration writeTimeout, long maxQueuedBytes,
+		Duration frameTimeout) {
 }

@@ -35,7 +35,15 @@ public final class TrafficStats {
 	}
 
 	public void received(int bytes) {
+		receivedBytes(bytes);
+		receivedMessage();
+	}
+
+	public void receivedBytes(int bytes) {
 		this.bytesReceived.add(bytes);
+	}
+
+	public void receivedMessage() {
 		this.messagesReceived.increment();
 	}
 

@@ -20,13 +20,8 @@ final class EchoHandler implements ConnectionHandler {
 	}
 
 	@Override
-	public FrameReader newReader() {
+	public FrameReader newReader(ConnectionState connection) {
 		return new ChunkReader(this.maxChunkSize)::read;
-	}
-
-	@Override
-	public int sizeOf(Object unit) {
-		return ((byte[]) unit).length;
 	}
 
 	@Override

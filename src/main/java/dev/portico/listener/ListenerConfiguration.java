@@ -7,10 +7,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import jakarta.validation.Validator;
 
 import org.springframework.beans.factory.BeanFactory;
+
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import dev.portico.connection.BufferBudget;
 
 /** Wires the listener registry and what TCP listener types share. */
 @Configuration(proxyBeanMethods = false)
@@ -27,9 +30,14 @@ class ListenerConfiguration {
 	}
 
 	@Bean
-	TcpListeners tcpListeners(ScheduledExecutorService porticoScheduler, ApplicationEventPublisher eventPublisher,
-			BeanFactory beanFactory) {
-		return new TcpListeners(porticoScheduler, eventPublisher, beanFactory);
+	BufferBudget bufferBudget(ListenersProperties properties) {
+		return new BufferBudget(properties.maxBufferedBytes().toBytes());
+	}
+
+	@Bean
+	TcpListeners tcpListeners(BufferBudget bufferBudget, ScheduledExecutorService porticoScheduler,
+			ApplicationEventPublisher eventPublisher, BeanFactory beanFactory) {
+		return new TcpListeners(bufferBudget, porticoScheduler, eventPublisher, beanFactory);
 	}
 
 	@Bean

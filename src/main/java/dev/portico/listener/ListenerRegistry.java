@@ -1,5 +1,6 @@
 package dev.portico.listener;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -58,6 +59,7 @@ public class ListenerRegistry implements SmartLifecycle {
 		this.properties = properties;
 		this.validator = validator;
 		providers.forEach((provider) -> this.providers.put(provider.type(), provider));
+		validateConfiguration();
 	}
 
 	/** Every listener, in creation order. */
@@ -132,22 +134,21 @@ public class ListenerRegistry implements SmartLifecycle {
 	@Override
 	public void start() {
 		for (Map.Entry<String, ListenerProperties> entry : this.properties.listeners().entrySet()) {
-			String name = entry.getKey();
-			if (!NAME.matcher(name).matches()) {
-				throw new IllegalStateException("Invalid listener name in portico.listeners." + name
-						+ ": use 1 to 40 lower-case letters, digits and dashes");
-			}
-			ListenerOutcome created = create(name, entry.getValue());
+			ListenerOutcome created = create(entry.getKey(), entry.getValue());
 			if (!created.result().isSuccess()) {
-				throw new IllegalStateException("Invalid listener portico.listeners." + name + ": " + created.detail());
+				throw new InvalidConfigurationException("portico.listeners." + entry.getKey(), entry.getValue().port(),
+						created.detail());
 			}
 		}
 		this.running = true;
+		int started = 0;
 		for (Listener listener : list()) {
-			if (listener.properties().autostart()) {
-				listener.start();
+			if (listener.properties().autostart() && listener.start().result() == Result.STARTED) {
+				started++;
 			}
 		}
+		logger.info(started + " listener(s) bound " + ManagementFactory.getRuntimeMXBean().getUptime()
+				+ " ms after the JVM started");
 	}
 
 	@Override
@@ -191,6 +192,40 @@ public class ListenerRegistry implements SmartLifecycle {
 
 	private static ListenerOutcome notFound(String name) {
 		return new ListenerOutcome(Result.NOT_FOUND, null, "No listener named '" + name + "'");
+	}
+
+	/** Fail start-up on the first invalid configured value, naming its key as the user writes it. */
+	private void validateConfiguration() {
+		if (this.properties.maxBufferedBytes().isNegative()) {
+			throw new InvalidConfigurationException("portico.max-buffered-bytes", this.properties.maxBufferedBytes(),
+					"must not be negative");
+		}
+		if (this.properties.drainTimeout().isNegative()) {
+			throw new InvalidConfigurationException("portico.drain-timeout", this.properties.drainTimeout(),
+					"must not be negative");
+		}
+		for (Map.Entry<String, ListenerProperties> entry : this.properties.listeners().entrySet()) {
+			String prefix = "portico.listeners." + entry.getKey();
+			if (!NAME.matcher(entry.getKey()).matches()) {
+				throw new InvalidConfigurationException(prefix, entry.getKey(),
+						"a listener name is 1 to 40 lower-case letters, digits and dashes");
+			}
+			this.validator.validate(entry.getValue())
+				.stream()
+				.min(java.util.Comparator.comparing((v) -> v.getPropertyPath().toString()))
+				.ifPresent((violation) -> {
+					throw new InvalidConfigurationException(prefix + "." + kebab(violation.getPropertyPath().toString()),
+							violation.getInvalidValue(), violation.getMessage());
+				});
+			if (!this.providers.containsKey(entry.getValue().type())) {
+				throw new InvalidConfigurationException(prefix + ".type", entry.getValue().type().id(),
+						"this listener type is not available");
+			}
+		}
+	}
+
+	private static String kebab(String camel) {
+		return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
 	}
 
 	private String validate(String name, ListenerProperties definition) {

@@ -4,27 +4,27 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import jakarta.validation.Valid;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.annotation.Validated;
+import org.springframework.util.unit.DataSize;
 
 /**
- * The listeners defined in configuration, {@code portico.listeners.<name>.*}, validated at start
- * so a bad value stops the service with a message that names its key.
+ * The listeners defined in configuration, {@code portico.listeners.<name>.*}. The registry validates
+ * them at start, so a bad value stops the service with a message that names its key.
  *
  * @param listeners the listeners by name (lower-case letters, digits and dashes, at most 40)
  * @param drainTimeout on shutdown, how long listeners that stopped accepting wait for queued
  * output to be written before their connections close; default 5s
+ * @param maxBufferedBytes bytes queued for writing across all connections of all listeners;
+ * past it, reads that would queue more pause and pushes are refused; default 256MB
  */
 @ConfigurationProperties("portico")
-@Validated
-public record ListenersProperties(@Valid Map<String, @Valid ListenerProperties> listeners,
-		@NotNegative Duration drainTimeout) {
+public record ListenersProperties(Map<String, ListenerProperties> listeners,
+		@NotNegative Duration drainTimeout, @NotNegative DataSize maxBufferedBytes) {
 
 	public ListenersProperties {
 		listeners = (listeners != null) ? new LinkedHashMap<>(listeners) : new LinkedHashMap<>();
 		drainTimeout = (drainTimeout != null) ? drainTimeout : Duration.ofSeconds(5);
+		maxBufferedBytes = (maxBufferedBytes != null) ? maxBufferedBytes : DataSize.ofMegabytes(256);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
 
+import dev.portico.connection.BufferBudget;
 import dev.portico.connection.ConnectionHandler;
 import dev.portico.connection.ConnectionState;
 import dev.portico.connection.TcpServer;
@@ -16,14 +17,17 @@ import dev.portico.connection.TrafficStats;
 /** Builds the {@link TcpServer} of a TCP listener type from its {@link ListenerProperties}. */
 public class TcpListeners {
 
+	private final BufferBudget budget;
+
 	private final ScheduledExecutorService scheduler;
 
 	private final ApplicationEventPublisher eventPublisher;
 
 	private final BeanFactory beanFactory;
 
-	public TcpListeners(ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher,
-			BeanFactory beanFactory) {
+	public TcpListeners(BufferBudget budget, ScheduledExecutorService scheduler,
+			ApplicationEventPublisher eventPublisher, BeanFactory beanFactory) {
+		this.budget = budget;
 		this.scheduler = scheduler;
 		this.eventPublisher = eventPublisher;
 		this.beanFactory = beanFactory;
@@ -33,8 +37,10 @@ public class TcpListeners {
 	public TcpServer server(String name, ListenerProperties properties, ConnectionHandler handler, TrafficStats stats) {
 		TcpServerSettings settings = new TcpServerSettings(name, properties.bind(), properties.port(),
 				properties.backlog(), properties.maxConnections(), properties.maxConnectionsPerIp(),
-				properties.idleTimeout(), properties.writeTimeout(), properties.maxQueuedBytes().toBytes());
-		return new TcpServer(settings, handler, stats, this.scheduler, this.eventPublisher, this.beanFactory);
+				properties.idleTimeout(), properties.writeTimeout(), properties.maxQueuedBytes().toBytes(),
+				properties.frameTimeout());
+		return new TcpServer(settings, handler, stats, this.budget, this.scheduler, this.eventPublisher,
+				this.beanFactory);
 	}
 
 	/** A runtime serving the listener with one {@link TcpServer}. */

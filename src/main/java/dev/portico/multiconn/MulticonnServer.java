@@ -45,13 +45,8 @@ final class MulticonnServer implements ConnectionHandler, ListenerRuntime, Messa
 	}
 
 	@Override
-	public FrameReader newReader() {
+	public FrameReader newReader(ConnectionState connection) {
 		return new ChunkReader(this.maxChunkSize)::read;
-	}
-
-	@Override
-	public int sizeOf(Object unit) {
-		return ((byte[]) unit).length;
 	}
 
 	@Override
@@ -65,10 +60,11 @@ final class MulticonnServer implements ConnectionHandler, ListenerRuntime, Messa
 			connection.close("interrupted");
 			return;
 		}
-		if (offer == Offer.FULL) {
+		if (offer == Offer.FULL || offer == Offer.OVERLOADED) {
 			this.server.warn("queue-overflow", "Listener '" + this.server.settings().name() + "': closing "
-					+ connection.remoteAddress() + ": its queue stayed full (" + connection.queue().bytes()
-					+ " bytes) for " + this.writeTimeout.toMillis() + " ms; it does not read");
+					+ connection.remoteAddress() + ": its output could not be queued for " + this.writeTimeout.toMillis()
+					+ " ms (" + ((offer == Offer.FULL) ? "its queue is full: it does not read"
+							: "the service-wide buffer budget is spent") + ")");
 			connection.close("queue-overflow");
 		}
 		else if (offer == Offer.QUEUED_START_WRITER) {
@@ -115,9 +111,10 @@ final class MulticonnServer implements ConnectionHandler, ListenerRuntime, Messa
 		Offer offer = connection.queue().offer(bytes);
 		switch (offer) {
 			case QUEUED_START_WRITER -> startWriter(connection);
-			case FULL -> {
-				this.server.warn("queue-full", "Listener '" + this.server.settings().name()
-						+ "': push to " + connection.remoteAddress() + " refused: its queue is full");
+			case FULL, OVERLOADED -> {
+				this.server.warn("queue-full", "Listener '" + this.server.settings().name() + "': push to "
+						+ connection.remoteAddress() + " refused: "
+						+ ((offer == Offer.FULL) ? "its queue is full" : "the service-wide buffer budget is spent"));
 				return Result.QUEUE_FULL;
 			}
 			case CLOSED -> {

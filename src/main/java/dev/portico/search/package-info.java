@@ -1,2 +1,2 @@
-/** The search listener's feature code: the search index, kept in a JSON file. */
+/** The search listener type and its index: the length-prefixed JSON-header protocol of the tutorial. */
 package dev.portico.search;

@@ -3,12 +3,15 @@ package dev.portico.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,8 +28,10 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
-import dev.portico.test.HttpTestClient;
+import dev.portico.support.HttpTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,10 +41,14 @@ import static org.awaitility.Awaitility.await;
 		properties = { "server.address=127.0.0.1", "portico.api.password=it-secret",
 				"portico.listeners.echo.port=0", "portico.listeners.echo.bind=127.0.0.1",
 				"portico.listeners.multiconn.port=0", "portico.listeners.multiconn.bind=127.0.0.1",
-				"portico.listeners.udp.port=0", "portico.listeners.udp.bind=127.0.0.1" })
+				"portico.listeners.udp.port=0", "portico.listeners.udp.bind=127.0.0.1", "portico.listeners.search.port=0",
+				"portico.listeners.search.bind=127.0.0.1" })
 class ApiIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
+
+	/** A copy of the shipped search index, so changes made here never touch config/. */
+	private static final Path INDEX = copyIndex();
 
 	@LocalServerPort
 	private int httpPort;
@@ -51,6 +60,11 @@ class ApiIntegrationTests {
 	private final List<Socket> sockets = new ArrayList<>();
 
 	private final List<String> created = new ArrayList<>();
+
+	@DynamicPropertySource
+	static void searchIndex(DynamicPropertyRegistry registry) {
+		registry.add("portico.search.index-file", INDEX::toString);
+	}
 
 	@BeforeEach
 	void clients() {
@@ -266,6 +280,24 @@ class ApiIntegrationTests {
 		expect(200, this.anonymous.get("/actuator/metrics/portico.connections.active"));
 	}
 
+	@Test
+	void shouldChangeSearchIndexAndWriteItBackWhenKeyIsPercentEncodedEmoji() throws IOException {
+		String rabbit = "\uD83D\uDC30";
+		String path = "/api/search/entries/%F0%9F%90%B0";
+		expect(404, this.anonymous.get(path));
+		expect(401, this.anonymous.putText(path, "no"));
+		JsonNode created = HttpTestClient.parse(expect(201, this.operator.putText(path, "Down the hole \u2728")));
+		assertThat(created.path("key").asString()).isEqualTo(rabbit);
+		assertThat(this.anonymous.json(path).path("value").asString()).isEqualTo("Down the hole \u2728");
+		expect(200, this.operator.putJson(path, "{\"value\": \"Again\"}"));
+		assertThat(this.anonymous.json("/api/search/entries").path(rabbit).asString()).isEqualTo("Again");
+		assertThat(Files.readString(INDEX)).contains("\"" + rabbit + "\": \"Again\"");
+		expect(204, this.operator.delete(path));
+		expect(404, this.operator.delete(path));
+		assertThat(this.anonymous.json("/api/search/entries/%F0%9F%90%B6").path("value").asString())
+			.startsWith("\uD83D\uDC3E Playing ball!");
+	}
+
 	private int create(String name, String type, String options) {
 		return create(name, type, options, 0);
 	}
@@ -306,6 +338,17 @@ class ApiIntegrationTests {
 	private double gauge(String series) {
 		Matcher matcher = Pattern.compile(Pattern.quote(series) + " (\\S+)").matcher(prometheus());
 		return matcher.find() ? Double.parseDouble(matcher.group(1)) : -1;
+	}
+
+	private static Path copyIndex() {
+		try {
+			Path file = Files.createTempDirectory("portico-api-index").resolve("search-index.json");
+			Files.copy(Path.of("config/search-index.json"), file);
+			return file;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private static String expect(int status, HttpResponse<String> response) {

@@ -19,7 +19,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.portico.test.HttpTestClient;
+import dev.portico.support.HttpTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "server.address=127.0.0.1", "portico.listeners.echo.port=0",
 				"portico.listeners.echo.bind=127.0.0.1", "portico.listeners.multiconn.port=0",
 				"portico.listeners.multiconn.bind=127.0.0.1", "portico.listeners.udp.port=0",
-				"portico.listeners.udp.bind=127.0.0.1", "portico.listeners.held.type=echo",
+				"portico.listeners.udp.bind=127.0.0.1", "portico.listeners.search.port=0",
+				"portico.listeners.search.bind=127.0.0.1", "portico.listeners.held.type=echo",
 				"portico.listeners.held.bind=127.0.0.1" })
 class ListenersHealthIntegrationTests {
 

@@ -1,4 +1,4 @@
-package dev.portico.test;
+package dev.portico.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

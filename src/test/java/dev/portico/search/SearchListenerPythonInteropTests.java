@@ -1,20 +1,15 @@
-package dev.portico.codec;
+package dev.portico.search;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -23,7 +18,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+
+import dev.portico.listener.ListenerProperties;
+import dev.portico.listener.ListenerType;
+import dev.portico.support.ListenerTestSupport;
 
 import static dev.portico.codec.SearchTestFrames.MORPHEUS_REQUEST;
 import static dev.portico.codec.SearchTestFrames.ascii;
@@ -38,12 +36,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The codec against the Python side: the same requests sent to {@code reference_server.py} (the
- * reference tutorial server's response logic) and to a minimal blocking Java server built from
- * {@link SearchFrameSerializer} and {@link SearchResponder} must come back byte-identical, and
- * {@code search_client.py} must read Portico's answers. Skipped where python3 is not installed.
+ * Portico's search listener against the Python side: the same requests sent to
+ * {@code reference_server.py} (the reference tutorial server's response logic) and to Portico
+ * must come back byte-identical, and {@code search_client.py} (the tutorial's client) must read
+ * Portico's answers. Skipped where python3 is not installed.
  */
-class SearchPythonInteropTests {
+class SearchListenerPythonInteropTests extends ListenerTestSupport {
 
 	private static final Path PYTHON_DIR = Path.of("src", "test", "python");
 
@@ -52,10 +50,6 @@ class SearchPythonInteropTests {
 	private static Process referenceServer;
 
 	private static final AtomicInteger referencePort = new AtomicInteger();
-
-	private static ServerSocket javaServer;
-
-	private static Thread javaServerThread;
 
 	@BeforeAll
 	static void startServers() throws IOException {
@@ -68,12 +62,6 @@ class SearchPythonInteropTests {
 		reader.setDaemon(true);
 		reader.start();
 
-		javaServer = new ServerSocket();
-		javaServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-		javaServerThread = new Thread(SearchPythonInteropTests::serveJava, "java-search-server");
-		javaServerThread.setDaemon(true);
-		javaServerThread.start();
-
 		await().atMost(Duration.ofSeconds(20)).until(() -> referencePort.get() > 0);
 	}
 
@@ -82,10 +70,6 @@ class SearchPythonInteropTests {
 		if (referenceServer != null) {
 			referenceServer.destroy();
 			referenceServer.waitFor(10, TimeUnit.SECONDS);
-		}
-		if (javaServer != null) {
-			javaServer.close();
-			javaServerThread.join(10_000);
 		}
 	}
 
@@ -119,30 +103,6 @@ class SearchPythonInteropTests {
 		}
 	}
 
-	/** One request per connection, then close: the reference server's connection handling. */
-	private static void serveJava() {
-		Map<String, String> index = new LinkedHashMap<>();
-		index.put("morpheus", "Follow the white rabbit. \uD83D\uDC30");
-		index.put("ring", "In the caves beneath the Misty Mountains. \uD83D\uDC8D");
-		index.put("\uD83D\uDC36", "\uD83D\uDC3E Playing ball! \uD83C\uDFD0");
-		SearchFrameSerializer serializer = new SearchFrameSerializer();
-		SearchResponder responder = new SearchResponder(index::get);
-		while (!javaServer.isClosed()) {
-			try (Socket socket = javaServer.accept()) {
-				SearchReply reply = responder.reply(serializer.deserialize(socket.getInputStream()));
-				OutputStream out = socket.getOutputStream();
-				serializer.serialize(reply, out);
-				out.flush();
-			}
-			catch (SoftEndOfStreamException ex) {
-				// client left without a request
-			}
-			catch (IOException ex) {
-				// server closed, or the client went away
-			}
-		}
-	}
-
 	private static byte[] exchange(int port, byte[] request) throws IOException {
 		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
 			socket.setSoTimeout(10_000);
@@ -154,6 +114,7 @@ class SearchPythonInteropTests {
 
 	@Test
 	void shouldAnswerLikeTheReferenceServerWhenRequestsAreValid() throws IOException {
+		int port = start("search-interop", ListenerProperties.of(ListenerType.SEARCH, 0)).port();
 		byte[] dog = jsonRequest(
 				concat(ascii("{\"action\": \"search\", \"value\": \""), hex("f0 9f 90 b6"), ascii("\"}")));
 		byte[] special = jsonRequest(concat(ascii("{\"action\": \"search\", \"value\": \"a\\\"b\\\\c\\n\\u0001"),
@@ -165,7 +126,7 @@ class SearchPythonInteropTests {
 				frame(header("binary/x", "binary", 0), new byte[0]));
 		for (byte[] request : requests) {
 			byte[] fromPython = exchange(referencePort.get(), request);
-			byte[] fromJava = exchange(javaServer.getLocalPort(), request);
+			byte[] fromJava = exchange(port, request);
 			assertThat(fromPython).as("reference answered %s", new String(request, StandardCharsets.UTF_8))
 				.isNotEmpty();
 			assertThat(fromJava).as("request %s", new String(request, StandardCharsets.UTF_8)).isEqualTo(fromPython);
@@ -173,19 +134,23 @@ class SearchPythonInteropTests {
 	}
 
 	@Test
-	void shouldPrintResultWhenPythonClientAsksJavaServer() throws Exception {
+	void shouldPrintResultWhenPythonClientAsksPortico() throws Exception {
+		this.port = start("search-client", ListenerProperties.of(ListenerType.SEARCH, 0)).port();
 		assertThat(runClient("search", "morpheus")).isEqualTo("Follow the white rabbit. \uD83D\uDC30");
 		if ("UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {
 			// Command-line arguments carry the emoji only when the JVM's platform encoding is UTF-8.
 			assertThat(runClient("search", "\uD83D\uDC36")).isEqualTo("\uD83D\uDC3E Playing ball! \uD83C\uDFD0");
 		}
+		assertThat(runClient("search", "ring")).isEqualTo("In the caves beneath the Misty Mountains. \uD83D\uDC8D");
 		assertThat(runClient("search", "nothing")).isEqualTo("No match for 'nothing'.");
 		assertThat(runClient("binary", "morpheus")).isEqualTo("b'First 10 bytes of request: binarymorp'");
 	}
 
-	private static String runClient(String action, String value) throws Exception {
+	private int port;
+
+	private String runClient(String action, String value) throws Exception {
 		Process client = new ProcessBuilder("python3", PYTHON_DIR.resolve("search_client.py").toString(),
-				"127.0.0.1", String.valueOf(javaServer.getLocalPort()), action, value)
+				"127.0.0.1", String.valueOf(this.port), action, value)
 			.redirectError(ProcessBuilder.Redirect.DISCARD)
 			.start();
 		byte[] stdout = client.getInputStream().readAllBytes();

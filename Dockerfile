@@ -1,0 +1,46 @@
+# Portico container image.
+#   docker build -t portico:0.1.0 .          (or: docker compose build)
+# Stage 1 builds the jar with the Maven wrapper on a JDK; stage 2 runs it on the JRE of the
+# same major version, as a non-root user. The jar is compiled for release 17, so any major
+# from 17 up runs it: --build-arg JAVA_MAJOR=25 moves both stages together.
+ARG JAVA_MAJOR=21
+
+FROM eclipse-temurin:${JAVA_MAJOR}-jdk-noble AS build
+WORKDIR /src
+# Wrapper and pom first: the layer holding Maven and the dependencies is rebuilt only when
+# they change, not on every source edit.
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+RUN chmod +x mvnw && ./mvnw -B -q dependency:go-offline
+COPY src/ src/
+RUN ./mvnw -B -DskipTests package \
+ && cp target/portico-*.jar /src/portico.jar
+
+# The Ubuntu (noble) variant of the Temurin JRE image installs curl and wget on top of the
+# JRE (its Dockerfile installs both; the Alpine variant has BusyBox wget), so the
+# HEALTHCHECK below can use wget without adding a package.
+FROM eclipse-temurin:${JAVA_MAJOR}-jre-noble
+RUN groupadd --system --gid 10001 portico \
+ && useradd --system --uid 10001 --gid portico --home-dir /app --no-create-home \
+      --shell /usr/sbin/nologin portico
+WORKDIR /app
+COPY --from=build /src/portico.jar portico.jar
+COPY deploy/entrypoint.sh entrypoint.sh
+# config/ stays owned by root: the service only reads it. The search index is written back
+# through the API (temporary file, then rename, which needs a writable directory), so the
+# live copy lives in data/, owned by the service user and seeded with the shipped index.
+# A new named volume mounted on /app/data starts as a copy of it.
+COPY config/ config/
+RUN chmod 0755 entrypoint.sh \
+ && mkdir data \
+ && cp config/search-index.json data/search-index.json \
+ && chown -R 10001:10001 data
+ENV PORTICO_SEARCH_INDEXFILE=data/search-index.json
+# Numeric, so Kubernetes' runAsNonRoot can verify it.
+USER 10001:10001
+EXPOSE 8080 65432 65433 65434 65435/udp
+# Shell form so MANAGEMENT_SERVER_PORT / SERVER_PORT overrides are followed; wget exits
+# non-zero on a 503, which Actuator answers while the health status is DOWN.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD wget -q -T 4 -O /dev/null "http://127.0.0.1:${MANAGEMENT_SERVER_PORT:-${SERVER_PORT:-8080}}/actuator/health" || exit 1
+ENTRYPOINT ["/app/entrypoint.sh"]

@@ -1,0 +1,173 @@
+package dev.portico.multiconn;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.util.unit.DataSize;
+
+import dev.portico.listener.Listener;
+import dev.portico.listener.ListenerProperties;
+import dev.portico.listener.ListenerType;
+import dev.portico.listener.MessagePush;
+import dev.portico.support.ListenerTestSupport;
+import dev.portico.support.Sockets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class MulticonnListenerIntegrationTests extends ListenerTestSupport {
+
+	private static final byte[] MESSAGES = "Message 1 from client.Message 2 from client.".getBytes(StandardCharsets.US_ASCII);
+
+	@Test
+	void shouldAnswerTheTutorialMulticonnClientWith1000Connections() throws Exception {
+		Listener multiconn = start("multi-tutorial", ListenerProperties.of(ListenerType.MULTICONN, 0));
+		int connections = 1000;
+		List<Conversation> conversations = new ArrayList<>();
+		try (Selector selector = Selector.open()) {
+			for (int i = 0; i < connections; i++) {
+				SocketChannel channel = SocketChannel.open();
+				channel.configureBlocking(false);
+				channel.connect(new InetSocketAddress(Sockets.LOOPBACK, multiconn.port()));
+				Conversation conversation = new Conversation(channel);
+				conversations.add(conversation);
+				channel.register(selector, SelectionKey.OP_CONNECT, conversation);
+			}
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+			int open = connections;
+			while (open > 0 && System.nanoTime() < deadline) {
+				selector.select(1000);
+				for (SelectionKey key : selector.selectedKeys()) {
+					Conversation conversation = (Conversation) key.attachment();
+					if (key.isConnectable() && conversation.channel.finishConnect()) {
+						key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+					}
+					if (key.isValid() && key.isWritable()) {
+						conversation.channel.write(conversation.out);
+						if (!conversation.out.hasRemaining()) {
+							key.interestOps(SelectionKey.OP_READ);
+						}
+					}
+					if (key.isValid() && key.isReadable()) {
+						int n = conversation.channel.read(conversation.in);
+						if (n < 0 || !conversation.in.hasRemaining()) {
+							key.cancel();
+							conversation.channel.close();
+							open--;
+						}
+					}
+				}
+				selector.selectedKeys().clear();
+			}
+		}
+		for (Conversation conversation : conversations) {
+			assertThat(conversation.in.array()).isEqualTo(MESSAGES);
+		}
+		await().atMost(10, TimeUnit.SECONDS).until(() -> multiconn.connections().isEmpty());
+		assertThat(multiconn.stats().acceptedTotal()).isEqualTo(connections);
+		assertThat(multiconn.stats().bytesReceived()).isEqualTo((long) connections * MESSAGES.length);
+		await().atMost(5, TimeUnit.SECONDS)
+			.until(() -> multiconn.stats().bytesSent() == (long) connections * MESSAGES.length);
+	}
+
+	@Test
+	void shouldDeliverAPushToOneConnectionAndABroadcastToAllExactlyOnce() throws Exception {
+		Listener multiconn = start("multi-push", ListenerProperties.of(ListenerType.MULTICONN, 0));
+		MessagePush push = multiconn.push().orElseThrow();
+		try (Socket first = Sockets.connect(multiconn.port()); Socket second = Sockets.connect(multiconn.port())) {
+			await().atMost(5, TimeUnit.SECONDS).until(() -> multiconn.connections().size() == 2);
+			String firstId = multiconn.connections()
+				.stream()
+				.filter((c) -> c.remoteAddress().endsWith(":" + first.getLocalPort()))
+				.findFirst()
+				.orElseThrow()
+				.id();
+			assertThat(push.push(firstId, "only you\n".getBytes())).isEqualTo(MessagePush.Result.QUEUED);
+			assertThat(push.push("no-such-id", "x".getBytes())).isEqualTo(MessagePush.Result.NO_SUCH_CONNECTION);
+			assertThat(push.broadcast("everyone\n".getBytes())).isEqualTo(new MessagePush.Broadcast(2, 0));
+			assertThat(new String(Sockets.readExactly(first.getInputStream(), 18))).isEqualTo("only you\neveryone\n");
+			assertThat(new String(Sockets.readExactly(second.getInputStream(), 9))).isEqualTo("everyone\n");
+			// and nothing more: an echo round trip comes next on each
+			first.getOutputStream().write('!');
+			second.getOutputStream().write('?');
+			assertThat(first.getInputStream().read()).isEqualTo('!');
+			assertThat(second.getInputStream().read()).isEqualTo('?');
+		}
+		await().atMost(5, TimeUnit.SECONDS).until(() -> multiconn.stats().messagesSent() == 5);
+	}
+
+	@Test
+	void shouldThrottleAndThenCloseAClientThatNeverReadsWhileOthersKeepEchoing() throws Exception {
+		ListenerProperties properties = new ListenerProperties(ListenerType.MULTICONN, 0, null, null, null, null, null,
+				java.time.Duration.ofSeconds(3), null, null, DataSize.ofKilobytes(256), null, null, null);
+		Listener multiconn = start("multi-slow", properties);
+		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+		long heapBefore = memory.getHeapMemoryUsage().getUsed();
+		AtomicLong written = new AtomicLong();
+		try (Socket hog = Sockets.connect(multiconn.port()); Socket good = Sockets.connect(multiconn.port())) {
+			hog.setReceiveBufferSize(4096);
+			CompletableFuture<Void> flooding = CompletableFuture.runAsync(() -> {
+				byte[] block = new byte[64 * 1024];
+				try {
+					OutputStream out = hog.getOutputStream();
+					for (int i = 0; i < 1024; i++) { // 64 MiB at most
+						out.write(block);
+						written.addAndGet(block.length);
+					}
+				}
+				catch (Exception ex) {
+					// closed by the server: expected
+				}
+			});
+			// while the hog is throttled, the good client is served
+			InputStream in = good.getInputStream();
+			for (int i = 0; i < 20; i++) {
+				good.getOutputStream().write(("ping " + i).getBytes());
+				assertThat(new String(Sockets.readExactly(in, ("ping " + i).length()))).isEqualTo("ping " + i);
+			}
+			await().atMost(5, TimeUnit.SECONDS)
+				.until(() -> multiconn.status().queue().bytes() > 128 * 1024);
+			assertThat(multiconn.status().queue().bytes()).isLessThanOrEqualTo(256 * 1024 + 64 * 1024);
+			// the server closes the hog after the write timeout, long before 64 MiB were taken
+			flooding.get(30, TimeUnit.SECONDS);
+			assertThat(written.get()).isLessThan(64L * 1024 * 1024);
+			await().atMost(10, TimeUnit.SECONDS).until(() -> multiconn.connections().size() == 1);
+			good.getOutputStream().write("still here".getBytes());
+			assertThat(new String(Sockets.readExactly(in, 10))).isEqualTo("still here");
+		}
+		assertThat(multiconn.stats().errorsByKind()).containsKey("queue-overflow");
+		long heapAfter = memory.getHeapMemoryUsage().getUsed();
+		assertThat(heapAfter - heapBefore).isLessThan(48L * 1024 * 1024);
+	}
+
+	private static final class Conversation {
+
+		final SocketChannel channel;
+
+		final ByteBuffer out = ByteBuffer.wrap(MESSAGES);
+
+		final ByteBuffer in = ByteBuffer.allocate(MESSAGES.length);
+
+		Conversation(SocketChannel channel) {
+			this.channel = channel;
+		}
+
+	}
+
+}
