@@ -21,6 +21,7 @@ import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -28,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Who may do what over HTTP. Reads are open (configurable); every change, under {@code /api} or
  * through an Actuator write operation, needs HTTP Basic with {@code portico.api.username} and
- * {@code portico.api.password}. Stateless, so no session and no CSRF token: a browser session
- * cannot be ridden, credentials go with every request.
+ * {@code portico.api.password}. Stateless, so no session and no CSRF token; changes a browser
+ * sends from another site are refused by {@link CrossSiteWriteFilter}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -46,7 +47,9 @@ class ApiSecurityConfiguration {
 			throws Exception {
 		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(jsonMapper);
 		boolean openReads = properties.openReads();
+		// no CSRF token for a stateless API; cross-site browser writes are refused by the filter instead
 		http.csrf((csrf) -> csrf.disable())
+			.addFilterBefore(new CrossSiteWriteFilter(), BasicAuthenticationFilter.class)
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic((basic) -> basic.authenticationEntryPoint(entryPoint))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint))

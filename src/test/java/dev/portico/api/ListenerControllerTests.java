@@ -253,6 +253,18 @@ class ListenerControllerTests {
 	}
 
 	@Test
+	void shouldRefuseChangeWhenBrowserSendsItFromAnotherSite() throws Exception {
+		this.mvc.perform(write(post("/api/listeners/echo/stop")).header("Sec-Fetch-Site", "cross-site"))
+			.andExpect(status().isForbidden())
+			.andExpect(jsonPath("$.detail").value(containsString("another site")));
+		then(this.registry).should(never()).stop(anyString());
+		given(this.registry.stop("echo")).willReturn(new ListenerOutcome(Result.STOPPED, this.echo, "stopped"));
+		this.mvc.perform(write(post("/api/listeners/echo/stop")).header("Sec-Fetch-Site", "same-origin"))
+			.andExpect(status().isOk());
+		this.mvc.perform(get("/api/listeners/echo").header("Sec-Fetch-Site", "cross-site")).andExpect(status().isOk());
+	}
+
+	@Test
 	void shouldAnswerReadsWithoutCredentials() throws Exception {
 		this.mvc.perform(get("/api/listeners/echo"))
 			.andExpect(status().isOk())
