@@ -81,6 +81,8 @@ public final class TcpServer implements TcpListener, TcpSender {
 
 	private volatile ScheduledFuture<?> watchdog;
 
+	private volatile boolean draining;
+
 	public TcpServer(TcpServerSettings settings, ConnectionHandler handler, TrafficStats stats,
 			BufferBudget budget, ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher,
 			BeanFactory beanFactory) {
@@ -157,14 +159,16 @@ public final class TcpServer implements TcpListener, TcpSender {
 		}
 		this.factory = null;
 		this.executor = null;
+		this.draining = false;
 	}
 
-	/** Stop accepting new connections; open ones go on (the first step of a graceful drain). */
+	/**
+	 * Stop taking new connections; open ones go on (the first step of a graceful drain). The
+	 * socket stays bound until {@link #stop()}, so a client that connects meanwhile is closed at
+	 * once and counted as rejected with reason {@code draining}, not left to a refused SYN.
+	 */
 	public void stopAccepting() {
-		Factory current = this.factory;
-		if (current != null) {
-			current.closeServerSocket();
-		}
+		this.draining = true;
 	}
 
 	public boolean isRunning() {
@@ -238,6 +242,10 @@ public final class TcpServer implements TcpListener, TcpSender {
 	@Override
 	public void addNewConnection(TcpConnection connection) {
 		ConnectionState state = ((PorticoNetConnection) connection).state();
+		if (this.draining) {
+			reject(state, "draining");
+			return;
+		}
 		// addNewConnection runs on the single accept thread, so check-then-add cannot race
 		if (this.connections.size() >= this.settings.maxConnections()) {
 			reject(state, "max-connections");

@@ -224,6 +224,7 @@ class SearchFrameDecoderTests {
 				Arguments.of("byte order mark", concat(hex("ef bb bf"), ascii(header("b", "binary", 0))),
 						Kind.HEADER_NOT_JSON),
 				Arguments.of("single quotes", ascii("{'byteorder': 'little'}"), Kind.HEADER_NOT_JSON),
+				Arguments.of("nested 60000 deep", ascii("[".repeat(60_000)), Kind.HEADER_NOT_JSON),
 				Arguments.of("array", ascii("[1, 2]"), Kind.HEADER_NOT_OBJECT),
 				Arguments.of("string", ascii("\"text/json\""), Kind.HEADER_NOT_OBJECT),
 				Arguments.of("number", ascii("42"), Kind.HEADER_NOT_OBJECT),
@@ -317,6 +318,7 @@ class SearchFrameDecoderTests {
 				Arguments.of("not JSON", ascii("search ring"), Kind.CONTENT_NOT_JSON),
 				Arguments.of("empty", new byte[0], Kind.CONTENT_NOT_JSON),
 				Arguments.of("NaN", ascii("{\"value\": NaN}"), Kind.CONTENT_NOT_JSON),
+				Arguments.of("nested 100000 deep", ascii("[".repeat(100_000)), Kind.CONTENT_NOT_JSON),
 				Arguments.of("invalid UTF-8", concat(ascii("{\"value\": \""), hex("ff fe"), ascii("\"}")),
 						Kind.CONTENT_NOT_DECODABLE));
 	}

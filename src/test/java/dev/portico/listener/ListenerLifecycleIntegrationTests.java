@@ -43,10 +43,15 @@ class ListenerLifecycleIntegrationTests extends ListenerTestSupport {
 			assertThat(socket.getInputStream().read()).isEqualTo(-1);
 		}
 		assertThat(echo.connections()).isEmpty();
-		try (ServerSocket reuse = new ServerSocket()) {
-			reuse.setReuseAddress(true);
-			reuse.bind(new java.net.InetSocketAddress(InetAddress.getByName("0.0.0.0"), port));
-		}
+		// the closed connection's server side may linger a moment in FIN_WAIT_2 on a loaded machine,
+		// which can refuse the bind: wait for it (bounded) instead of failing on a race
+		await().atMost(5, TimeUnit.SECONDS).ignoreExceptionsInstanceOf(java.net.BindException.class).until(() -> {
+			try (ServerSocket reuse = new ServerSocket()) {
+				reuse.setReuseAddress(true);
+				reuse.bind(new java.net.InetSocketAddress(InetAddress.getByName("0.0.0.0"), port));
+				return true;
+			}
+		});
 	}
 
 	@Test

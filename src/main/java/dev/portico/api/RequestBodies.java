@@ -1,0 +1,42 @@
+package dev.portico.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpStatus;
+
+/** Reads raw request bodies with a size cap, answering 413 before reading more than the cap. */
+final class RequestBodies {
+
+	private RequestBodies() {
+	}
+
+	/**
+	 * The whole body, at most {@code max} bytes.
+	 * @throws ApiException 413 if larger, 400 if empty
+	 */
+	static byte[] read(HttpServletRequest request, long max) throws IOException {
+		if (request.getContentLengthLong() > max) {
+			throw tooLarge(request.getContentLengthLong(), max);
+		}
+		byte[] body;
+		try (InputStream in = request.getInputStream()) {
+			body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+		}
+		if (body.length > max) {
+			throw tooLarge(body.length, max);
+		}
+		if (body.length == 0) {
+			throw ApiException.badRequest("The body is empty");
+		}
+		return body;
+	}
+
+	private static ApiException tooLarge(long size, long max) {
+		return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "The body has " + size + " bytes or more; at most "
+				+ max + " are accepted (portico.api.max-body-size)");
+	}
+
+}
