@@ -85,7 +85,7 @@ public final class Listener {
 
 	/** The push operations, if this listener's type queues output. */
 	public Optional<MessagePush> push() {
-		return (this.runtime instanceof MessagePush push) ? Optional.of(push) : Optional.empty();
+		return this.runtime.push();
 	}
 
 	synchronized ListenerOutcome start() {

@@ -3,6 +3,7 @@ package dev.portico.listener;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 import dev.portico.connection.ConnectionState;
 
@@ -31,6 +32,11 @@ public interface ListenerRuntime {
 	/** Close one connection; false if it is not open. */
 	default boolean closeConnection(String id) {
 		return false;
+	}
+
+	/** Server-initiated messages, for types that queue output. */
+	default Optional<MessagePush> push() {
+		return Optional.empty();
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.portico.listener;
 
 import java.io.IOException;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -45,7 +46,12 @@ public class TcpListeners {
 
 	/** A runtime serving the listener with one {@link TcpServer}. */
 	public ListenerRuntime runtime(TcpServer server) {
-		return new Runtime(server);
+		return new Runtime(server, null);
+	}
+
+	/** A runtime serving the listener with one {@link TcpServer}, offering pushes. */
+	public ListenerRuntime runtime(TcpServer server, MessagePush push) {
+		return new Runtime(server, push);
 	}
 
 	/** Adapts a {@link TcpServer} to the listener lifecycle. */
@@ -53,8 +59,11 @@ public class TcpListeners {
 
 		private final TcpServer server;
 
-		Runtime(TcpServer server) {
+		private final MessagePush push;
+
+		Runtime(TcpServer server, MessagePush push) {
 			this.server = server;
+			this.push = push;
 		}
 
 		@Override
@@ -80,6 +89,11 @@ public class TcpListeners {
 		@Override
 		public boolean closeConnection(String id) {
 			return this.server.closeConnection(id, "closed-by-operator");
+		}
+
+		@Override
+		public Optional<MessagePush> push() {
+			return Optional.ofNullable(this.push);
 		}
 
 	}

@@ -26,9 +26,9 @@ class MulticonnListenerProvider implements ListenerRuntimeProvider {
 
 	@Override
 	public ListenerRuntime create(String name, ListenerProperties properties, TrafficStats stats) {
-		MulticonnServer multiconn = new MulticonnServer(properties.maxMessageBytes(), properties.writeTimeout());
-		multiconn.setServer(this.tcpListeners.server(name, properties, multiconn, stats));
-		return multiconn;
+		MulticonnHandler multiconn = new MulticonnHandler(properties.maxMessageBytes(), properties.writeTimeout());
+		return this.tcpListeners.runtime(multiconn.bind(this.tcpListeners.server(name, properties, multiconn, stats)),
+				multiconn);
 	}
 
 }

@@ -1,8 +1,6 @@
 package dev.portico.multiconn;
 
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 
 import dev.portico.codec.ChunkReader;
@@ -12,7 +10,6 @@ import dev.portico.connection.FrameReader;
 import dev.portico.connection.OutboundQueue;
 import dev.portico.connection.OutboundQueue.Offer;
 import dev.portico.connection.TcpServer;
-import dev.portico.listener.ListenerRuntime;
 import dev.portico.listener.MessagePush;
 
 /**
@@ -24,7 +21,7 @@ import dev.portico.listener.MessagePush;
  * TCP window) for at most the write timeout, then closes it. Pushes never wait: a full queue
  * refuses them. A peer that shuts down its output still gets everything queued for it.
  */
-final class MulticonnServer implements ConnectionHandler, ListenerRuntime, MessagePush {
+final class MulticonnHandler implements ConnectionHandler, MessagePush {
 
 	/** Largest single write when joining queued chunks. */
 	static final int MAX_BATCH = 64 * 1024;
@@ -35,13 +32,15 @@ final class MulticonnServer implements ConnectionHandler, ListenerRuntime, Messa
 
 	private TcpServer server;
 
-	MulticonnServer(int maxChunkSize, Duration writeTimeout) {
+	MulticonnHandler(int maxChunkSize, Duration writeTimeout) {
 		this.maxChunkSize = maxChunkSize;
 		this.writeTimeout = writeTimeout;
 	}
 
-	void setServer(TcpServer server) {
+	/** Attach the server this handler serves (they refer to each other). */
+	TcpServer bind(TcpServer server) {
 		this.server = server;
+		return server;
 	}
 
 	@Override
@@ -152,31 +151,6 @@ final class MulticonnServer implements ConnectionHandler, ListenerRuntime, Messa
 				queue.written(batch);
 			}
 		}
-	}
-
-	@Override
-	public int start() throws IOException {
-		return this.server.start();
-	}
-
-	@Override
-	public void stop() {
-		this.server.stop();
-	}
-
-	@Override
-	public void stopAccepting() {
-		this.server.stopAccepting();
-	}
-
-	@Override
-	public Collection<ConnectionState> connections() {
-		return this.server.connections();
-	}
-
-	@Override
-	public boolean closeConnection(String id) {
-		return this.server.closeConnection(id, "closed-by-operator");
 	}
 
 }
