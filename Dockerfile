@@ -25,13 +25,14 @@ RUN groupadd --system --gid 10001 portico \
       --shell /usr/sbin/nologin portico
 WORKDIR /app
 COPY --from=build /src/portico.jar portico.jar
-COPY deploy/entrypoint.sh entrypoint.sh
+COPY deploy/entrypoint.sh deploy/prepare-app.sh ./
 # config/ stays owned by root: the service only reads it. The search index is written back
 # through the API (temporary file, then rename, which needs a writable directory), so the
 # live copy lives in data/, owned by the service user and seeded with the shipped index.
 # A new named volume mounted on /app/data starts as a copy of it.
 COPY config/ config/
-RUN chmod 0755 entrypoint.sh \
+RUN chmod 0755 entrypoint.sh prepare-app.sh \
+ && ./prepare-app.sh \
  && mkdir data \
  && cp config/search-index.json data/search-index.json \
  && chown -R 10001:10001 data

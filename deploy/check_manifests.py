@@ -49,8 +49,10 @@ def dockerfile():
           "Dockerfile: HEALTHCHECK on /actuator/health missing")
     check(re.search(r'^\s*ENTRYPOINT\s+\["/app/entrypoint\.sh"\]\s*$', stage, re.M),
           'Dockerfile: ENTRYPOINT should be ["/app/entrypoint.sh"] (deploy/container-start-check.sh runs it)')
-    check(re.search(r"^\s*COPY\s+deploy/entrypoint\.sh\s+entrypoint\.sh", stage, re.M),
-          "Dockerfile: the runtime stage should copy deploy/entrypoint.sh")
+    check(re.search(r"^\s*COPY\s+deploy/entrypoint\.sh\s+deploy/prepare-app\.sh\s+\./\s*$", stage, re.M),
+          "Dockerfile: the runtime stage should copy deploy/entrypoint.sh and deploy/prepare-app.sh")
+    check("./prepare-app.sh" in stage,
+          "Dockerfile: the runtime stage should run ./prepare-app.sh (as deploy/container-start-check.sh does)")
     check("-DskipTests package" in text, "Dockerfile: build with ./mvnw -B -DskipTests package")
 
 

@@ -138,6 +138,10 @@ if [ -z "${JAVA_HOME:-}" ]; then
   JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$java_bin")")")
 fi
 [ -x "$JAVA_HOME/bin/java" ] || fail "no $JAVA_HOME/bin/java"
+# The image's build step: unpack the jar and record its class-data archive.
+cp "$root/deploy/prepare-app.sh" "$work/prepare-app.sh"
+step "preparing the app layout (deploy/prepare-app.sh)"
+(cd "$work" && JAVA_HOME="$JAVA_HOME" ./prepare-app.sh) || fail "deploy/prepare-app.sh failed"
 env_args=(JAVA_HOME="$JAVA_HOME" PATH="$JAVA_HOME/bin:/usr/local/bin:/usr/bin:/bin" HOME="$work" LANG=C.UTF-8 TMPDIR=/tmp)
 while IFS= read -r kv; do
   [ -n "$kv" ] && env_args+=("$kv")

@@ -5,6 +5,8 @@
 #
 # Layout, relative to the directory holding this file (the image's WORKDIR /app):
 #   portico.jar                  the Spring Boot jar
+#   app/portico.jar, app/lib/    the same jar unpacked, with app/portico.jsa, its class-data
+#                                archive (deploy/prepare-app.sh); used when present
 #   config/application.yml       read by Spring Boot from the working directory
 #   config/search-index.json     the shipped index (read-only in compose and Kubernetes)
 #   data/search-index.json       the live index, writable (see the image's ENV)
@@ -30,5 +32,11 @@ fi
 
 # exec: the JVM replaces this shell (PID 1 in the container) and receives SIGTERM itself,
 # which starts Spring Boot's graceful shutdown.
+jar=portico.jar
+archive=
+if [ -f app/portico.jar ] && [ -f app/portico.jsa ]; then
+  jar=app/portico.jar
+  archive=-XX:SharedArchiveFile=app/portico.jsa
+fi
 # shellcheck disable=SC2086 # the option strings are meant to split into words
-exec "$java" $JAVA_OPTS ${JAVA_OPTS_APPEND:-} -jar portico.jar "$@"
+exec "$java" $JAVA_OPTS ${JAVA_OPTS_APPEND:-} $archive -jar "$jar" "$@"
