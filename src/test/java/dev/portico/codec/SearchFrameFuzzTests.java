@@ -7,6 +7,7 @@ import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ class SearchFrameFuzzTests {
 	/** Names a client may send as content-encoding of JSON content, Python spellings included. */
 	private static final String[] JSON_ENCODINGS = { "utf-8", "UTF-8", "utf8", "utf_8", "u8", "utf-16", "UTF-16LE",
 			"UTF-16BE", "utf-32", "utf_32", "UTF-32LE", "latin-1", "iso-8859-1", "ascii", "cp1252", "Big5", "Shift_JIS",
-			"x-IBM1047", "GB18030", "windows-1251" };
+			"IBM1047", "cp037", "GB18030", "windows-1251" };
 
 	private final SearchResponder responder = new SearchResponder(Map.of("morpheus",
 			"Follow the white rabbit. \uD83D\uDC30", "ring", "In the caves beneath the Misty Mountains. \uD83D\uDC8D",
@@ -140,7 +141,7 @@ class SearchFrameFuzzTests {
 		assertThat(SearchFrameEncoder.encode(decoded.get(0))).isEqualTo(frame);
 	}
 
-	private static Outcome decodeIncrementally(byte[] stream, Splits splits) {
+	static Outcome decodeIncrementally(byte[] stream, Splits splits) {
 		SearchFrameDecoder decoder = new SearchFrameDecoder(MAX_CONTENT);
 		List<SearchMessage> messages = new ArrayList<>();
 		int offset = 0;
@@ -172,7 +173,7 @@ class SearchFrameFuzzTests {
 		assertThat(capacity).isLessThanOrEqualTo(Math.max(RETAINED_BUFFER, 2 * held));
 	}
 
-	private static Outcome deserialize(byte[] stream, Splits splits) throws IOException {
+	static Outcome deserialize(byte[] stream, Splits splits) throws IOException {
 		SearchFrameSerializer serializer = new SearchFrameSerializer(MAX_CONTENT);
 		ShortReadStream in = new ShortReadStream(stream, splits);
 		List<SearchMessage> messages = new ArrayList<>();
@@ -265,17 +266,21 @@ class SearchFrameFuzzTests {
 		assertThat(actual.content()).isEqualTo(expected.content());
 	}
 
-	/** JSON text in the named encoding, or {@code null} when that charset cannot hold it. */
+	/**
+	 * JSON text in the named encoding, or {@code null} when that charset cannot hold it or does
+	 * not give it back unchanged (Shift_JIS writes U+00A5 as the byte it reads as a backslash).
+	 */
 	private static byte[] encode(String json, String encoding) {
 		try {
-			CharsetEncoder encoder = SearchJson.charset(encoding).newEncoder();
+			Charset charset = SearchJson.charset(encoding);
+			CharsetEncoder encoder = charset.newEncoder();
 			if (!encoder.canEncode(json)) {
 				return null;
 			}
 			ByteBuffer encoded = encoder.encode(CharBuffer.wrap(json));
 			byte[] bytes = new byte[encoded.remaining()];
 			encoded.get(bytes);
-			return bytes;
+			return new String(bytes, charset).equals(json) ? bytes : null;
 		}
 		catch (SearchProtocolException | CharacterCodingException ex) {
 			throw new AssertionError("Test charset " + encoding + " unusable", ex);
