@@ -87,6 +87,9 @@ wait_tcp() { # port seconds
 }
 
 # --- servers -------------------------------------------------------------------------------------
+# The same heap cap for both JVM servers, as a container's memory limit would set it: without
+# one the JVM may grow its heap to a quarter of the machine's memory, and RSS with it.
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xmx256m}
 declare -A PID_OF
 start_portico() {
 	local args=(--server.port=17080 --server.address=127.0.0.1 --spring.main.banner-mode=off
@@ -107,13 +110,15 @@ start_portico() {
 	fi
 	# Started from the results directory so no config/application.yml is read: every listener is
 	# defined above, on loopback, on 17xxx ports.
-	(cd "$OUT" && exec "$JAVA" -jar "$PORTICO_JAR" "${args[@]}") > "$OUT/portico.log" 2>&1 &
+	# shellcheck disable=SC2086 # SERVER_JAVA_OPTS splits into options
+	(cd "$OUT" && exec "$JAVA" $SERVER_JAVA_OPTS -jar "$PORTICO_JAR" "${args[@]}") > "$OUT/portico.log" 2>&1 &
 	PID_OF[portico]=$!
 	PIDS+=($!)
 	wait_tcp 17001 90 && wait_tcp 17002 30
 }
 start_netty() {
-	"$JAVA" -jar "$NETTY_JAR" 17100 127.0.0.1 > "$OUT/netty.log" 2>&1 &
+	# shellcheck disable=SC2086 # SERVER_JAVA_OPTS splits into options
+	"$JAVA" $SERVER_JAVA_OPTS -jar "$NETTY_JAR" 17100 127.0.0.1 > "$OUT/netty.log" 2>&1 &
 	PID_OF[netty]=$!
 	PIDS+=($!)
 	wait_tcp 17100 30
@@ -203,7 +208,7 @@ log "all runs done in $((SECONDS - T0)) s; servers stopped"
 
 # --- one table -----------------------------------------------------------------------------------
 {
-	echo "JDK: $("$JAVA" -version 2>&1 | head -1)  |  Python: $("$PYTHON" --version 2>&1)"
+	echo "JDK: $("$JAVA" -version 2>&1 | head -1)  |  server JVM options: ${SERVER_JAVA_OPTS:-none}  |  Python: $("$PYTHON" --version 2>&1)"
 	echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
 	echo "Generator and servers share these CPUs; loopback; window $DUR after $WARM warm-up (hold: $HOLD_DUR after $HOLD_WARM)."
 	echo
