@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.portico.connection.TrafficStats;
+import dev.portico.listener.InvalidConfigurationException;
 import dev.portico.listener.ListenerProperties;
 import dev.portico.listener.ListenerRuntime;
 import dev.portico.listener.ListenerRuntimeProvider;
@@ -24,7 +25,13 @@ class SearchConfiguration {
 	/** Loaded at start: a missing or corrupt file stops start-up with a message naming the file. */
 	@Bean
 	SearchIndex searchIndex(SearchProperties properties) {
-		return new SearchIndex(properties.indexFile());
+		try {
+			return new SearchIndex(properties.indexFile());
+		}
+		catch (SearchIndexException ex) {
+			throw new InvalidConfigurationException("portico.search.index-file", properties.indexFile(),
+					ex.getMessage());
+		}
 	}
 
 	@Bean

@@ -28,6 +28,8 @@ class ListenerConfigurationValidationTests {
 			portico.listeners.echo.max-connections-per-ip=-1  | portico.listeners.echo.max-connections-per-ip
 			portico.listeners.echo.idle-timeout=soon          | portico.listeners.echo.idle-timeout
 			portico.listeners.Echo_1.port=0                   | portico.listeners.Echo_1
+			portico.search.index-file=target/no-such-index.json | target/no-such-index.json
+			portico.max-buffered-bytes=-1MB                   | portico.max-buffered-bytes
 			""")
 	void shouldStopStartUpWithAMessageNamingTheKeyWhenAValueIsInvalid(String property, String key,
 			CapturedOutput output) {
