@@ -45,7 +45,7 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 	private static boolean warm;
 
 	@Test
-	void shouldCloseASearchPeerThatResetsMidHeaderAndWarnOnce(CapturedOutput output) throws Exception {
+	void shouldCloseAndWarnOnceWhenASearchPeerResetsMidHeader(CapturedOutput output) throws Exception {
 		long threads = jvmThreads();
 		Listener search = start("fault-reset", tcp(ListenerType.SEARCH, null, null, null, true));
 		try (Socket socket = Sockets.connect(search.port())) {
@@ -82,7 +82,7 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 	}
 
 	@Test
-	void shouldEchoEverythingToAPeerThatHalfClosesMidMessage() throws Exception {
+	void shouldEchoEverythingWhenAPeerHalfClosesMidMessage() throws Exception {
 		for (ListenerType type : new ListenerType[] { ListenerType.ECHO, ListenerType.MULTICONN }) {
 			String name = "fault-half-" + type.id();
 			long threads = jvmThreads();
@@ -108,7 +108,7 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 	}
 
 	@Test
-	void shouldCloseAPeerBehindAFrozenLinkAfterTheWriteTimeout(CapturedOutput output) throws Exception {
+	void shouldCloseAfterTheWriteTimeoutWhenTheLinkFreezesWhileWriting(CapturedOutput output) throws Exception {
 		long threads = jvmThreads();
 		Listener echo = start("fault-freeze", tcp(ListenerType.ECHO, Duration.ofSeconds(30), SHORT, null, false));
 		AtomicLong written = new AtomicLong();
@@ -143,7 +143,7 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 	}
 
 	@Test
-	void shouldReclaimAPeerBehindAFrozenIdleLinkAfterTheIdleTimeout(CapturedOutput output) throws Exception {
+	void shouldReclaimAfterTheIdleTimeoutWhenAnIdleLinkFreezes(CapturedOutput output) throws Exception {
 		long threads = jvmThreads();
 		Listener multiconn = start("fault-idle", tcp(ListenerType.MULTICONN, SHORT, SHORT, null, false));
 		try (FaultProxy proxy = new FaultProxy(multiconn.port()); Socket socket = Sockets.connect(proxy.port())) {
@@ -162,7 +162,7 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 	}
 
 	@Test
-	void shouldReclaimAPeerThatVanishesWithoutAFinAfterTheIdleTimeout(CapturedOutput output) throws Exception {
+	void shouldReclaimAfterTheIdleTimeoutWhenAPeerVanishesWithoutAFin(CapturedOutput output) throws Exception {
 		long threads = jvmThreads();
 		Listener echo = start("fault-vanish", tcp(ListenerType.ECHO, SHORT, null, null, false));
 		try (FaultProxy proxy = new FaultProxy(echo.port())) {
@@ -183,7 +183,7 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 	}
 
 	@Test
-	void shouldCloseAHeaderTrickledAt1BytePerSecondAfterTheFrameTimeoutWhileOthersAreServed(CapturedOutput output)
+	void shouldCloseAfterTheFrameTimeoutWhenAHeaderIsTrickledAt1BytePerSecond(CapturedOutput output)
 			throws Exception {
 		Listener search = start("fault-trickle",
 				tcp(ListenerType.SEARCH, null, null, Duration.ofSeconds(3), true));

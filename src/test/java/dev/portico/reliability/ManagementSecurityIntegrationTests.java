@@ -73,7 +73,7 @@ class ManagementSecurityIntegrationTests {
 	}
 
 	@Test
-	void shouldRefuseEveryChangeWithoutCredentials() {
+	void shouldRefuseEveryChangeWhenCredentialsAreMissingOrWrong() {
 		List<HttpResponse<String>> attempts = List.of(
 				this.anonymous.postJson("/api/listeners", "{\"name\":\"x\",\"type\":\"echo\",\"port\":0}"),
 				this.anonymous.delete("/api/listeners/x"), this.anonymous.post("/api/listeners/x/start"),
