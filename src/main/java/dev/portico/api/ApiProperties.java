@@ -24,4 +24,11 @@ public record ApiProperties(String username, String password, Boolean openReads,
 		maxBodySize = (maxBodySize != null) ? maxBodySize : DataSize.ofMegabytes(1);
 	}
 
+	/** Never the password: a record's own toString would print it wherever the value is logged. */
+	@Override
+	public String toString() {
+		return "ApiProperties[username=" + this.username + ", password=" + ((this.password != null) ? "******" : null)
+				+ ", openReads=" + this.openReads + ", maxBodySize=" + this.maxBodySize + "]";
+	}
+
 }

@@ -35,14 +35,16 @@ class ListenerDrainIntegrationTests {
 					.isDraining());
 			}
 		};
+		// command-line arguments, not default properties: those lose to config/application.yml, which
+		// would bind the shipped HTTP port 8080
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(PorticoApplication.class)
-			.properties("server.port=0", "server.address=127.0.0.1", "portico.api.password=drain",
-					"portico.drain-timeout=3s", "portico.listeners.echo.port=0", "portico.listeners.echo.bind=127.0.0.1",
-					"portico.listeners.multiconn.port=0", "portico.listeners.multiconn.bind=127.0.0.1",
-					"portico.listeners.udp.port=0", "portico.listeners.udp.bind=127.0.0.1",
-					"portico.listeners.search.port=0", "portico.listeners.search.bind=127.0.0.1")
 			.listeners(readiness)
-			.run();
+			.run("--server.port=0", "--server.address=127.0.0.1", "--portico.api.password=drain",
+					"--portico.drain-timeout=3s", "--portico.listeners.echo.port=0",
+					"--portico.listeners.echo.bind=127.0.0.1", "--portico.listeners.multiconn.port=0",
+					"--portico.listeners.multiconn.bind=127.0.0.1", "--portico.listeners.udp.port=0",
+					"--portico.listeners.udp.bind=127.0.0.1", "--portico.listeners.search.port=0",
+					"--portico.listeners.search.bind=127.0.0.1");
 		ListenerRegistry registry = context.getBean(ListenerRegistry.class);
 		Listener multiconn = registry.get("multiconn").orElseThrow();
 		int port = multiconn.port();
