@@ -8,10 +8,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -29,17 +28,16 @@ import dev.portico.listener.UdpReply;
 
 /**
  * A UDP listener on Spring Integration's {@link UnicastReceivingChannelAdapter}: its receive
- * loop hands each datagram to a small bounded pool, which replies from the listening socket
- * ({@code recvfrom} + {@code sendto}). When the pool's queue is full the receive thread handles
- * the datagram itself, so a flood is absorbed by the kernel's socket buffer, never by the heap.
+ * loop answers each datagram itself, from the listening socket ({@code recvfrom} +
+ * {@code sendto}), into one reused buffer. Replying takes microseconds, so handing datagrams to a
+ * pool cost more than it saved (a thread hop and a 64 KiB buffer per datagram); and a flood is
+ * absorbed by the kernel's socket buffer (and past it dropped by the kernel), never by the heap.
  */
 final class UdpServer implements ListenerRuntime {
 
 	private static final Log logger = LogFactory.getLog(UdpServer.class);
 
 	static final byte[] ACK_PREFIX = "Message received: ".getBytes(StandardCharsets.US_ASCII);
-
-	private static final int WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
 	private final String name;
 
@@ -77,15 +75,14 @@ final class UdpServer implements ListenerRuntime {
 			socket.close();
 			throw ex;
 		}
-		AtomicInteger threads = new AtomicInteger();
-		// one thread runs the receive loop, the others reply
-		ThreadPoolExecutor pool = new ThreadPoolExecutor(WORKERS + 1, WORKERS + 1, 60, TimeUnit.SECONDS,
-				new ArrayBlockingQueue<>(256), (task) -> {
-					Thread thread = new Thread(task, "portico-" + this.name + "-" + threads.incrementAndGet());
+		// the receive loop's one thread
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				(task) -> {
+					Thread thread = new Thread(task, "portico-" + this.name);
 					thread.setDaemon(true);
 					return thread;
 				});
-		Adapter newAdapter = new Adapter(socket);
+		Adapter newAdapter = new Adapter(socket, this.properties.maxMessageBytes() + 1);
 		newAdapter.setSocket(socket);
 		newAdapter.setReceiveBufferSize(this.properties.maxMessageBytes() + 1);
 		newAdapter.setTaskExecutor(pool);
@@ -170,9 +167,25 @@ final class UdpServer implements ListenerRuntime {
 
 		private final DatagramSocket socket;
 
-		Adapter(DatagramSocket socket) {
+		Adapter(DatagramSocket socket, int bufferSize) {
 			super(socket.getLocalPort());
 			this.socket = socket;
+			this.reused = new DatagramPacket(new byte[bufferSize], bufferSize);
+		}
+
+		private final DatagramPacket reused;
+
+		@Override
+		protected DatagramPacket receive() throws IOException {
+			this.reused.setLength(this.reused.getData().length);
+			this.socket.receive(this.reused);
+			return this.reused;
+		}
+
+		@Override
+		protected boolean asyncSendMessage(DatagramPacket packet) {
+			handle(this.socket, packet);
+			return true;
 		}
 
 		@Override
