@@ -12,11 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,8 +22,6 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
-import org.springframework.core.task.support.ExecutorServiceAdapter;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpListener;
@@ -35,7 +30,6 @@ import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionF
 import org.springframework.integration.ip.tcp.connection.TcpSender;
 import org.springframework.integration.ip.tcp.serializer.ByteArrayRawSerializer;
 import org.springframework.messaging.Message;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * One TCP server on Spring Integration's blocking (NET) connection factory: a thread per
@@ -52,8 +46,6 @@ public final class TcpServer implements TcpListener, TcpSender {
 	static final String STATE_HEADER = "portico_connection";
 
 	private static final Log logger = LogFactory.getLog(TcpServer.class);
-
-	private static final boolean VIRTUAL_THREADS = Runtime.version().feature() >= 21;
 
 	private final TcpServerSettings settings;
 
@@ -75,7 +67,7 @@ public final class TcpServer implements TcpListener, TcpSender {
 
 	private final RateLimitedLog warnings;
 
-	private volatile ExecutorService executor;
+	private volatile ConnectionThreads executor;
 
 	private volatile Factory factory;
 
@@ -115,7 +107,8 @@ public final class TcpServer implements TcpListener, TcpSender {
 			serverSocket.close();
 			throw ex;
 		}
-		ExecutorService taskExecutor = newExecutor("portico-" + this.settings.name() + "-");
+		ConnectionThreads taskExecutor = new ConnectionThreads("portico-" + this.settings.name() + "-",
+				this.settings.platformThreads());
 		Factory newFactory = new Factory(serverSocket);
 		newFactory.setTaskExecutor(taskExecutor);
 		newFactory.setApplicationEventPublisher(this.eventPublisher);
@@ -153,10 +146,8 @@ public final class TcpServer implements TcpListener, TcpSender {
 		this.watchdog.cancel(false);
 		current.stop();
 		current.awaitAcceptLoopEnd();
-		// connections are closed, so their threads are ending: let a pool's idle threads go too
-		if (this.executor instanceof ThreadPoolExecutor pool) {
-			pool.shutdown();
-		}
+		// connections are closed, so their threads are ending: let idle pooled threads go too
+		this.executor.shutdown();
 		this.factory = null;
 		this.executor = null;
 		this.draining = false;
@@ -206,7 +197,7 @@ public final class TcpServer implements TcpListener, TcpSender {
 
 	/** Run a task for a connection (an outbound queue's writer) on this server's threads. */
 	public void execute(Runnable task) {
-		ExecutorService current = this.executor;
+		ConnectionThreads current = this.executor;
 		if (current == null) {
 			throw new IllegalStateException("Listener '" + this.settings.name() + "' is stopped");
 		}
@@ -335,20 +326,6 @@ public final class TcpServer implements TcpListener, TcpSender {
 				state.close("frame-timeout");
 			}
 		}
-	}
-
-	/**
-	 * Threads for the accept loop, one reader per connection and the outbound queues' writers:
-	 * virtual threads where the runtime has them (Java 21+), else a cached pool, so that a writer
-	 * started per burst of output reuses an idle thread instead of creating one.
-	 */
-	private static ExecutorService newExecutor(String prefix) {
-		if (VIRTUAL_THREADS) {
-			SimpleAsyncTaskExecutor virtual = new SimpleAsyncTaskExecutor(prefix);
-			virtual.setVirtualThreads(true);
-			return new ExecutorServiceAdapter(virtual); // thread per task: nothing to shut down
-		}
-		return Executors.newCachedThreadPool(new CustomizableThreadFactory(prefix));
 	}
 
 	private static long nanosOrMax(Duration timeout) {

@@ -14,8 +14,10 @@ import java.time.Duration;
  * @param writeTimeout a write blocked this long (the peer does not read) closes the connection
  * @param maxQueuedBytes bound of each connection's outbound queue
  * @param frameTimeout a frame begun must be whole within this time, zero for no limit
+ * @param platformThreads connections (and writers) served on platform threads at once before
+ * virtual threads (Java 21+) take the rest
  */
 public record TcpServerSettings(String name, String bind, int port, int backlog, int maxConnections,
 		int maxConnectionsPerIp, Duration idleTimeout, Duration writeTimeout, long maxQueuedBytes,
-		Duration frameTimeout) {
+		Duration frameTimeout, int platformThreads) {
 }

@@ -35,9 +35,11 @@ class ListenerConfiguration {
 	}
 
 	@Bean
-	TcpListeners tcpListeners(BufferBudget bufferBudget, ScheduledExecutorService porticoScheduler,
-			ApplicationEventPublisher eventPublisher, BeanFactory beanFactory) {
-		return new TcpListeners(bufferBudget, porticoScheduler, eventPublisher, beanFactory);
+	TcpListeners tcpListeners(ListenersProperties properties, BufferBudget bufferBudget,
+			ScheduledExecutorService porticoScheduler, ApplicationEventPublisher eventPublisher,
+			BeanFactory beanFactory) {
+		return new TcpListeners(bufferBudget, properties.platformThreads(), porticoScheduler, eventPublisher,
+				beanFactory);
 	}
 
 	@Bean

@@ -200,6 +200,10 @@ public class ListenerRegistry implements SmartLifecycle {
 			throw new InvalidConfigurationException("portico.max-buffered-bytes", this.properties.maxBufferedBytes(),
 					"must not be negative");
 		}
+		if (this.properties.platformThreads() < 0) {
+			throw new InvalidConfigurationException("portico.platform-threads", this.properties.platformThreads(),
+					"must not be negative");
+		}
 		if (this.properties.drainTimeout().isNegative()) {
 			throw new InvalidConfigurationException("portico.drain-timeout", this.properties.drainTimeout(),
 					"must not be negative");

@@ -16,15 +16,21 @@ import org.springframework.util.unit.DataSize;
  * output to be written before their connections close; default 5s
  * @param maxBufferedBytes bytes queued for writing across all connections of all listeners;
  * past it, reads that would queue more pause and pushes are refused; default 256MB
+ * @param platformThreads per TCP listener, how many connections at once are served on platform
+ * threads (fastest per message) before virtual threads take the rest (Java 21+; a parked virtual
+ * thread costs a few KiB instead of a thread stack, which lets 10,000 connections fit in 512 MiB);
+ * default 256. On Java 17 every connection has a platform thread.
  */
 @ConfigurationProperties("portico")
 public record ListenersProperties(Map<String, ListenerProperties> listeners,
-		@NotNegative Duration drainTimeout, @NotNegative DataSize maxBufferedBytes) {
+		@NotNegative Duration drainTimeout, @NotNegative DataSize maxBufferedBytes,
+		@jakarta.validation.constraints.Min(0) Integer platformThreads) {
 
 	public ListenersProperties {
 		listeners = (listeners != null) ? new LinkedHashMap<>(listeners) : new LinkedHashMap<>();
 		drainTimeout = (drainTimeout != null) ? drainTimeout : Duration.ofSeconds(5);
 		maxBufferedBytes = (maxBufferedBytes != null) ? maxBufferedBytes : DataSize.ofMegabytes(256);
+		platformThreads = (platformThreads != null) ? platformThreads : 256;
 	}
 
 }

@@ -20,15 +20,18 @@ public class TcpListeners {
 
 	private final BufferBudget budget;
 
+	private final int platformThreads;
+
 	private final ScheduledExecutorService scheduler;
 
 	private final ApplicationEventPublisher eventPublisher;
 
 	private final BeanFactory beanFactory;
 
-	public TcpListeners(BufferBudget budget, ScheduledExecutorService scheduler,
+	public TcpListeners(BufferBudget budget, int platformThreads, ScheduledExecutorService scheduler,
 			ApplicationEventPublisher eventPublisher, BeanFactory beanFactory) {
 		this.budget = budget;
+		this.platformThreads = platformThreads;
 		this.scheduler = scheduler;
 		this.eventPublisher = eventPublisher;
 		this.beanFactory = beanFactory;
@@ -39,7 +42,7 @@ public class TcpListeners {
 		TcpServerSettings settings = new TcpServerSettings(name, properties.bind(), properties.port(),
 				properties.backlog(), properties.maxConnections(), properties.maxConnectionsPerIp(),
 				properties.idleTimeout(), properties.writeTimeout(), properties.maxQueuedBytes().toBytes(),
-				properties.frameTimeout());
+				properties.frameTimeout(), this.platformThreads);
 		return new TcpServer(settings, handler, stats, this.budget, this.scheduler, this.eventPublisher,
 				this.beanFactory);
 	}

@@ -26,7 +26,7 @@ class ListenerMetersTests {
 
 	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
-	private final ListenerRegistry listeners = new ListenerRegistry(new ListenersProperties(Map.of(), null, null),
+	private final ListenerRegistry listeners = new ListenerRegistry(new ListenersProperties(Map.of(), null, null, null),
 			Arrays.stream(ListenerType.values()).<ListenerRuntimeProvider>map(IdleProvider::new).toList(), Validation.buildDefaultValidatorFactory().getValidator());
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
