@@ -17,9 +17,10 @@ import org.springframework.util.unit.DataSize;
  * @param maxBufferedBytes bytes queued for writing across all connections of all listeners;
  * past it, reads that would queue more pause and pushes are refused; default 256MB
  * @param platformThreads per TCP listener, how many connections at once are served on platform
- * threads (fastest per message) before virtual threads take the rest (Java 21+; a parked virtual
- * thread costs a few KiB instead of a thread stack, which lets 10,000 connections fit in 512 MiB);
- * default 256. On Java 17 every connection has a platform thread.
+ * threads before virtual threads (Java 21+) take the rest; default 0: all virtual. A platform
+ * thread answered one busy echo connection with a third of the CPU; virtual threads won from about
+ * a hundred connections on, and on multiconn and search (README, Performance), and a parked one
+ * costs a few KiB instead of a thread stack. On Java 17 every connection has a platform thread.
  */
 @ConfigurationProperties("portico")
 public record ListenersProperties(Map<String, ListenerProperties> listeners,
@@ -30,7 +31,7 @@ public record ListenersProperties(Map<String, ListenerProperties> listeners,
 		listeners = (listeners != null) ? new LinkedHashMap<>(listeners) : new LinkedHashMap<>();
 		drainTimeout = (drainTimeout != null) ? drainTimeout : Duration.ofSeconds(5);
 		maxBufferedBytes = (maxBufferedBytes != null) ? maxBufferedBytes : DataSize.ofMegabytes(256);
-		platformThreads = (platformThreads != null) ? platformThreads : 256;
+		platformThreads = (platformThreads != null) ? platformThreads : 0;
 	}
 
 }
