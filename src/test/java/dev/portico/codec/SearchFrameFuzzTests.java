@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Fuzz tests of the search frame codecs. In a plain build each test replays its inputs from
  * {@code src/test/resources/dev/portico/codec/SearchFrameFuzzTestsInputs/<method>/}; with
  * {@code JAZZER_FUZZ=1} Jazzer fuzzes the one test selected with {@code -Dtest=Class#method}.
- * See {@code docs/fuzzing.md}.
+ * See the README, "Fuzzing the wire codecs".
  */
 class SearchFrameFuzzTests {
 

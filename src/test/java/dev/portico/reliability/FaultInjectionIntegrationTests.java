@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * Peers that fail the way networks fail: a reset in the middle of a frame, a half-close, a frozen
  * link and a peer that vanishes without a FIN. After each, the listener holds no connection and
  * no extra thread, and the event is logged once at most. Figures are printed as {@code FIGURE}
- * lines for docs/reliability.md.
+ * lines for the README's reliability table.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class FaultInjectionIntegrationTests extends ListenerTestSupport {
