@@ -49,14 +49,7 @@ class OutboundQueueTests {
 	void shouldBlockAnOfferUntilThereIsRoomWhenWaiting() throws Exception {
 		OutboundQueue queue = new OutboundQueue(10);
 		queue.offer(new byte[10]);
-		CompletableFuture<Offer> waiting = CompletableFuture.supplyAsync(() -> {
-			try {
-				return queue.offer(new byte[5], 10, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
+		CompletableFuture<Offer> waiting = offerWaiting(queue, 5);
 		assertThat(waiting).isNotDone();
 		queue.written(queue.poll(100));
 		await().atMost(5, TimeUnit.SECONDS).until(waiting::isDone);
@@ -79,14 +72,7 @@ class OutboundQueueTests {
 		assertThat(first.offer(new byte[8])).isEqualTo(Offer.QUEUED_START_WRITER);
 		assertThat(second.offer(new byte[4])).isEqualTo(Offer.OVERLOADED);
 		assertThat(second.offer(new byte[4], 20, TimeUnit.MILLISECONDS)).isEqualTo(Offer.OVERLOADED);
-		CompletableFuture<Offer> waiting = CompletableFuture.supplyAsync(() -> {
-			try {
-				return second.offer(new byte[4], 10, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
+		CompletableFuture<Offer> waiting = offerWaiting(second, 4);
 		first.written(first.poll(100));
 		await().atMost(5, TimeUnit.SECONDS).until(waiting::isDone);
 		assertThat(waiting.get()).isEqualTo(Offer.QUEUED_START_WRITER);
@@ -99,19 +85,24 @@ class OutboundQueueTests {
 	void shouldWakeWaitersAndRefuseItemsWhenClosed() throws Exception {
 		OutboundQueue queue = new OutboundQueue(10);
 		queue.offer(new byte[10]);
-		CompletableFuture<Offer> waiting = CompletableFuture.supplyAsync(() -> {
-			try {
-				return queue.offer(new byte[5], 10, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
+		CompletableFuture<Offer> waiting = offerWaiting(queue, 5);
 		queue.close();
 		await().atMost(5, TimeUnit.SECONDS).until(waiting::isDone);
 		assertThat(waiting.get()).isEqualTo(Offer.CLOSED);
 		assertThat(queue.bytes()).isZero();
 		assertThat(queue.offer(new byte[1])).isEqualTo(Offer.CLOSED);
+	}
+
+	/** Offer {@code size} bytes on another thread, waiting up to 10 s for room. */
+	private static CompletableFuture<Offer> offerWaiting(OutboundQueue queue, int size) {
+		return CompletableFuture.supplyAsync(() -> {
+			try {
+				return queue.offer(new byte[size], 10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
 	}
 
 }
