@@ -1,9 +1,8 @@
 package dev.portico.search;
 
-import java.io.ByteArrayInputStream;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.util.Locale;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,6 +27,9 @@ import dev.portico.connection.TcpServer;
  * then the connection closes; the event is counted by kind and logged at WARN with the peer.
  */
 final class SearchHandler implements ConnectionHandler {
+
+	/** Bytes buffered per connection: a typical request is a few hundred bytes. */
+	private static final int READ_BUFFER = 4096;
 
 	private final SearchFrameSerializer serializer;
 
@@ -55,21 +57,38 @@ final class SearchHandler implements ConnectionHandler {
 		return server;
 	}
 
+	/**
+	 * A reader that buffers the connection's input: a frame is read as a 2-byte prefix, a header
+	 * and content, which unbuffered would be a socket read each; buffered, one read usually brings
+	 * the whole frame (and pipelined ones after it).
+	 */
 	@Override
 	public FrameReader newReader(ConnectionState connection) {
-		return (in) -> readFrame(connection, in);
+		return new FrameReader() {
+
+			private BufferedInputStream buffered;
+
+			@Override
+			public Object read(InputStream in) throws IOException {
+				if (this.buffered == null) {
+					this.buffered = new BufferedInputStream(in, READ_BUFFER);
+				}
+				return readFrame(connection, this.buffered);
+			}
+
+		};
 	}
 
 	/** Wait for a frame's first byte outside the frame timeout, then read the rest within it. */
-	private SearchDecodeResult readFrame(ConnectionState connection, InputStream in) throws IOException {
-		int first = in.read();
-		if (first < 0) {
+	private SearchDecodeResult readFrame(ConnectionState connection, BufferedInputStream in) throws IOException {
+		in.mark(1);
+		if (in.read() < 0) {
 			throw new SoftEndOfStreamException("Stream closed between frames");
 		}
+		in.reset();
 		connection.frameStarted();
 		try {
-			return this.serializer
-				.deserialize(new SequenceInputStream(new ByteArrayInputStream(new byte[] { (byte) first }), in));
+			return this.serializer.deserialize(in);
 		}
 		finally {
 			connection.frameEnded();
