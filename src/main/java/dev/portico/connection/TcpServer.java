@@ -162,16 +162,6 @@ public final class TcpServer implements TcpListener, TcpSender {
 		this.draining = true;
 	}
 
-	public boolean isRunning() {
-		return this.factory != null;
-	}
-
-	/** The bound port, or -1 when stopped. */
-	public int port() {
-		Factory current = this.factory;
-		return (current != null) ? current.boundPort() : -1;
-	}
-
 	/** The open connections, live. */
 	public Collection<ConnectionState> connections() {
 		return Collections.unmodifiableCollection(this.connections.values());

@@ -70,13 +70,6 @@ public record ListenerProperties(@NotNull ListenerType type, @Min(0) @Max(65535)
 				null);
 	}
 
-	/** The same definition on another port. */
-	public ListenerProperties withPort(int newPort) {
-		return new ListenerProperties(this.type, newPort, this.bind, this.autostart, this.maxConnections,
-				this.maxConnectionsPerIp, this.idleTimeout, this.writeTimeout, this.frameTimeout, this.maxMessageSize,
-				this.maxQueuedBytes, this.backlog, this.keepAlive, this.reply);
-	}
-
 	/** {@link #maxMessageSize()} in bytes, capped to what the transport can carry. */
 	public int maxMessageBytes() {
 		long bytes = this.maxMessageSize.toBytes();

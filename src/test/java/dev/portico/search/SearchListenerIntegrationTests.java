@@ -1,6 +1,5 @@
 package dev.portico.search;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -203,10 +202,6 @@ class SearchListenerIntegrationTests extends ListenerTestSupport {
 
 	private static List<String> results(List<SearchMessage> messages) {
 		return messages.stream().map((m) -> new String(m.content(), StandardCharsets.UTF_8)).toList();
-	}
-
-	static byte[] bytes(ByteArrayOutputStream out) {
-		return out.toByteArray();
 	}
 
 }
