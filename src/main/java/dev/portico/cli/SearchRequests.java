@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.portico.codec.PythonJson;
-import dev.portico.codec.SearchFrameEncoder;
-import dev.portico.codec.SearchMessage;
+import dev.portico.protocol.PythonJson;
+import dev.portico.protocol.SearchFrameEncoder;
+import dev.portico.protocol.SearchMessage;
 
 /** The requests the reference client sends, framed with the search codec. */
 public final class SearchRequests {

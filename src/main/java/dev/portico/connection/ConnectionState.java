@@ -9,7 +9,7 @@ import org.springframework.integration.ip.tcp.connection.TcpConnection;
  * One open TCP connection: identity, byte counts and, for queueing listener types, its outbound
  * queue. Written by the connection's own threads, read live by the API and metrics.
  */
-public final class ConnectionState {
+public final class ConnectionState implements FrameClock {
 
 	private final TcpConnection connection;
 
@@ -114,12 +114,12 @@ public final class ConnectionState {
 		this.stats.receivedMessage();
 	}
 
-	/** A frame has begun to arrive: it must be whole within the frame timeout. */
+	@Override
 	public void frameStarted() {
 		this.frameStartedNanos = System.nanoTime();
 	}
 
-	/** The frame is whole. */
+	@Override
 	public void frameEnded() {
 		this.frameStartedNanos = 0;
 	}

@@ -1,6 +1,6 @@
 package dev.portico.echo;
 
-import dev.portico.codec.ChunkReader;
+import dev.portico.protocol.ChunkReader;
 import dev.portico.connection.ConnectionHandler;
 import dev.portico.connection.ConnectionState;
 import dev.portico.connection.FrameReader;

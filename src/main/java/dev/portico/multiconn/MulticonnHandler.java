@@ -3,7 +3,7 @@ package dev.portico.multiconn;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import dev.portico.codec.ChunkReader;
+import dev.portico.protocol.ChunkReader;
 import dev.portico.connection.ConnectionHandler;
 import dev.portico.connection.ConnectionState;
 import dev.portico.connection.FrameReader;

@@ -1,20 +1,14 @@
 package dev.portico.search;
 
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Locale;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
-
-import dev.portico.codec.SearchDecodeResult;
-import dev.portico.codec.SearchFrameEncoder;
-import dev.portico.codec.SearchFrameSerializer;
-import dev.portico.codec.SearchReply;
-import dev.portico.codec.SearchResponder;
+import dev.portico.search.SearchDecodeResult;
+import dev.portico.protocol.SearchFrameEncoder;
+import dev.portico.search.SearchReply;
+import dev.portico.search.SearchResponder;
 import dev.portico.connection.ConnectionHandler;
 import dev.portico.connection.ConnectionState;
 import dev.portico.connection.FrameReader;
@@ -28,10 +22,7 @@ import dev.portico.connection.TcpServer;
  */
 final class SearchHandler implements ConnectionHandler {
 
-	/** Bytes buffered per connection: a typical request is a few hundred bytes. */
-	private static final int READ_BUFFER = 4096;
-
-	private final SearchFrameSerializer serializer;
+	private final int maxContentLength;
 
 	private final SearchResponder responder;
 
@@ -44,7 +35,7 @@ final class SearchHandler implements ConnectionHandler {
 	private TcpServer server;
 
 	SearchHandler(String listener, SearchIndex index, int maxContentLength, boolean keepAlive, MeterRegistry meters) {
-		this.serializer = new SearchFrameSerializer(maxContentLength);
+		this.maxContentLength = maxContentLength;
 		this.responder = new SearchResponder(index::get);
 		this.keepAlive = keepAlive;
 		this.success = timer(meters, listener, "success");
@@ -57,42 +48,10 @@ final class SearchHandler implements ConnectionHandler {
 		return server;
 	}
 
-	/**
-	 * A reader that buffers the connection's input: a frame is read as a 2-byte prefix, a header
-	 * and content, which unbuffered would be a socket read each; buffered, one read usually brings
-	 * the whole frame (and pipelined ones after it).
-	 */
+	/** A reader with the protocol's incremental decoder, one per connection. */
 	@Override
 	public FrameReader newReader(ConnectionState connection) {
-		return new FrameReader() {
-
-			private BufferedInputStream buffered;
-
-			@Override
-			public Object read(InputStream in) throws IOException {
-				if (this.buffered == null) {
-					this.buffered = new BufferedInputStream(in, READ_BUFFER);
-				}
-				return readFrame(connection, this.buffered);
-			}
-
-		};
-	}
-
-	/** Wait for a frame's first byte outside the frame timeout, then read the rest within it. */
-	private SearchDecodeResult readFrame(ConnectionState connection, BufferedInputStream in) throws IOException {
-		in.mark(1);
-		if (in.read() < 0) {
-			throw new SoftEndOfStreamException("Stream closed between frames");
-		}
-		in.reset();
-		connection.frameStarted();
-		try {
-			return this.serializer.deserialize(in);
-		}
-		finally {
-			connection.frameEnded();
-		}
+		return new SearchFrameReader(connection, this.maxContentLength);
 	}
 
 	@Override

@@ -20,7 +20,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.portico.codec.PythonJson;
+import dev.portico.protocol.PythonJson;
 
 /**
  * The search index: a thread-safe map of query to answer, in insertion order, loaded from a JSON

@@ -16,10 +16,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import dev.portico.codec.SearchDecodeResult;
-import dev.portico.codec.SearchFrameSerializer;
-import dev.portico.codec.SearchReply;
-import dev.portico.codec.SearchResponder;
+import dev.portico.protocol.SearchFrameDecoder;
+import dev.portico.protocol.SearchFrameEncoder;
+import dev.portico.protocol.SearchMessage;
+import dev.portico.protocol.SearchProtocolException;
+import dev.portico.search.SearchReply;
+import dev.portico.search.SearchResponder;
 
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
@@ -156,22 +158,38 @@ final class TestServers {
 	 * answer unless {@code keepAlive}, as the reference server does.
 	 */
 	static Tcp search(Map<String, String> index, boolean keepAlive) throws IOException {
-		SearchFrameSerializer serializer = new SearchFrameSerializer();
 		SearchResponder responder = new SearchResponder(index::get);
 		return new Tcp((socket) -> {
-			InputStream in = new BufferedInputStream(socket.getInputStream());
-			OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+			InputStream in = socket.getInputStream();
+			OutputStream out = socket.getOutputStream();
+			SearchFrameDecoder decoder = new SearchFrameDecoder();
+			java.util.ArrayDeque<SearchMessage> requests = new java.util.ArrayDeque<>();
+			byte[] buffer = new byte[4096];
 			while (true) {
-				SearchDecodeResult request;
-				try {
-					request = serializer.deserialize(in);
+				SearchReply reply;
+				if (requests.isEmpty()) {
+					int n = in.read(buffer);
+					if (n < 0) {
+						return;
+					}
+					try {
+						decoder.decode(buffer, 0, n, requests::add);
+					}
+					catch (SearchProtocolException ex) {
+						if (requests.isEmpty()) {
+							reply = SearchResponder.failure(ex);
+							if (reply.message() != null) {
+								out.write(SearchFrameEncoder.encode(reply.message()));
+							}
+							return;
+						}
+					}
+					continue;
 				}
-				catch (SoftEndOfStreamException ex) {
-					return;
+				reply = responder.reply(requests.poll());
+				if (reply.message() != null) {
+					out.write(SearchFrameEncoder.encode(reply.message()));
 				}
-				SearchReply reply = responder.reply(request);
-				serializer.serialize(reply, out);
-				out.flush();
 				if (!keepAlive || reply.close()) {
 					return;
 				}

@@ -27,7 +27,7 @@ import dev.portico.support.FaultProxy;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
 
-import static dev.portico.codec.SearchTestFrames.MORPHEUS_REQUEST;
+import static dev.portico.protocol.SearchTestFrames.MORPHEUS_REQUEST;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

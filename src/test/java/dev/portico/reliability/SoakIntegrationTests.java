@@ -45,15 +45,15 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.portico.codec.SearchFrameDecoder;
-import dev.portico.codec.SearchMessage;
+import dev.portico.protocol.SearchFrameDecoder;
+import dev.portico.protocol.SearchMessage;
 import dev.portico.listener.Listener;
 import dev.portico.listener.ListenerRegistry;
 import dev.portico.listener.ListenerState;
 import dev.portico.support.HttpTestClient;
 import dev.portico.support.Sockets;
 
-import static dev.portico.codec.SearchTestFrames.searchRequest;
+import static dev.portico.protocol.SearchTestFrames.searchRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -17,22 +17,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.portico.codec.SearchFrameDecoder;
-import dev.portico.codec.SearchMessage;
+import dev.portico.protocol.SearchFrameDecoder;
+import dev.portico.protocol.SearchMessage;
 import dev.portico.listener.Listener;
 import dev.portico.listener.ListenerProperties;
 import dev.portico.listener.ListenerType;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
 
-import static dev.portico.codec.SearchTestFrames.MORPHEUS_REQUEST;
-import static dev.portico.codec.SearchTestFrames.ascii;
-import static dev.portico.codec.SearchTestFrames.concat;
-import static dev.portico.codec.SearchTestFrames.frame;
-import static dev.portico.codec.SearchTestFrames.header;
-import static dev.portico.codec.SearchTestFrames.hex;
-import static dev.portico.codec.SearchTestFrames.jsonRequest;
-import static dev.portico.codec.SearchTestFrames.searchRequest;
+import static dev.portico.protocol.SearchTestFrames.MORPHEUS_REQUEST;
+import static dev.portico.protocol.SearchTestFrames.ascii;
+import static dev.portico.protocol.SearchTestFrames.concat;
+import static dev.portico.protocol.SearchTestFrames.frame;
+import static dev.portico.protocol.SearchTestFrames.header;
+import static dev.portico.protocol.SearchTestFrames.hex;
+import static dev.portico.protocol.SearchTestFrames.jsonRequest;
+import static dev.portico.protocol.SearchTestFrames.searchRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

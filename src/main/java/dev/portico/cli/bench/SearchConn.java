@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import dev.portico.cli.SearchRequests;
-import dev.portico.codec.SearchFrameDecoder;
-import dev.portico.codec.SearchMessage;
-import dev.portico.codec.SearchProtocolException;
+import dev.portico.protocol.SearchFrameDecoder;
+import dev.portico.protocol.SearchMessage;
+import dev.portico.protocol.SearchProtocolException;
 
 /**
  * Search mode: sends search requests whose answers are known (the default index plus a miss) and

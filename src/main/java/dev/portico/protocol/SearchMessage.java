@@ -1,4 +1,4 @@
-package dev.portico.codec;
+package dev.portico.protocol;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
-package dev.portico.codec;
+package dev.portico.protocol;
 
+import dev.portico.search.SearchResponder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.portico.codec.SearchFrameFuzzTests.Outcome;
-import dev.portico.codec.SearchFrameFuzzTests.Splits;
-import dev.portico.codec.SearchProtocolException.Kind;
+import dev.portico.protocol.SearchFrameFuzzTests.Outcome;
+import dev.portico.protocol.SearchFrameFuzzTests.Splits;
+import dev.portico.protocol.SearchProtocolException.Kind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,8 +98,8 @@ class SearchFrameFuzzCorpusTests {
 		}
 		Splits splits = Splits.of(data);
 		Outcome incremental = SearchFrameFuzzTests.decodeIncrementally(splits.payload(), splits);
-		Outcome blocking = SearchFrameFuzzTests.deserialize(splits.payload(), splits);
-		assertThat(blocking).isEqualTo(incremental);
+		Outcome whole = SearchFrameFuzzTests.decodeWhole(splits.payload());
+		assertThat(whole).isEqualTo(incremental);
 		if (expected instanceof Kind kind) {
 			assertThat(incremental.failure()).isEqualTo(kind);
 		}

@@ -1,4 +1,4 @@
-package dev.portico.codec;
+package dev.portico.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -15,13 +15,13 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.portico.codec.SearchProtocolException.Kind;
+import dev.portico.protocol.SearchProtocolException.Kind;
 
 /**
  * Strict text decoding and JSON parsing shared by the header and content checks, so that both
  * decoders and the responder agree on what is valid.
  */
-final class SearchJson {
+public final class SearchJson {
 
 	/** Trailing tokens fail (as Python's "Extra data"); NaN, comments and single quotes fail. */
 	private static final JsonMapper MAPPER = JsonMapper.builder()
@@ -100,7 +100,7 @@ final class SearchJson {
 	 * @throws SearchProtocolException if the content is not text in its encoding, not JSON, or not
 	 * an object
 	 */
-	static JsonNode contentObject(SearchMessage message) throws SearchProtocolException {
+	public static JsonNode contentObject(SearchMessage message) throws SearchProtocolException {
 		Charset charset = charset(message.contentEncoding());
 		byte[] content = message.content();
 		String text;
@@ -126,7 +126,7 @@ final class SearchJson {
 	}
 
 	/** A short description of a JSON value's type, safe to echo to a client. */
-	static String describe(JsonNode node) {
+	public static String describe(JsonNode node) {
 		return switch (node.getNodeType()) {
 			case ARRAY -> "an array";
 			case STRING -> "a string";

@@ -1,8 +1,10 @@
-package dev.portico.codec;
+package dev.portico.search;
 
+import dev.portico.protocol.SearchProtocolException;
+import dev.portico.protocol.SearchMessage;
 import java.util.Objects;
 
-import dev.portico.codec.SearchProtocolException.Kind;
+import dev.portico.protocol.SearchProtocolException.Kind;
 
 /**
  * What a blocking read of one frame produced: a message, or a refused frame the listener should

@@ -1,4 +1,4 @@
-package dev.portico.codec;
+package dev.portico.protocol;
 
 /**
  * A search protocol frame or request that Portico refuses, with the kind of fault and a message

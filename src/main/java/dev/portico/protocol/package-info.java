@@ -1,2 +1,2 @@
 /** Pure wire codecs: unframed stream chunks and the search frame. No Spring context. */
-package dev.portico.codec;
+package dev.portico.protocol;

@@ -1,4 +1,7 @@
-package dev.portico.codec;
+package dev.portico.search;
+
+import dev.portico.protocol.SearchMessage;
+import dev.portico.protocol.SearchProtocolException;
 
 /**
  * What a listener should do after a request: write {@code message} (when there is one), and close

@@ -1,4 +1,4 @@
-package dev.portico.codec;
+package dev.portico.protocol;
 
 import java.math.BigInteger;
 import java.util.LinkedHashMap;

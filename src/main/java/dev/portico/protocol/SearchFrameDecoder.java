@@ -1,4 +1,4 @@
-package dev.portico.codec;
+package dev.portico.protocol;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
-import dev.portico.codec.SearchProtocolException.Kind;
+import dev.portico.protocol.SearchProtocolException.Kind;
 
 /**
  * Incremental search protocol decoder for one connection: feed it bytes as they arrive, in any

@@ -1,4 +1,4 @@
-package dev.portico.codec;
+package dev.portico.protocol;
 
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +7,7 @@ import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
-import dev.portico.codec.SearchProtocolException.Kind;
+import dev.portico.protocol.SearchProtocolException.Kind;
 
 /**
  * A validated JSON header: the one place that decides whether a header is acceptable and how long

@@ -1,5 +1,6 @@
-package dev.portico.codec;
+package dev.portico.protocol;
 
+import dev.portico.search.SearchResponder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,16 +12,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.portico.codec.SearchProtocolException.Kind;
+import dev.portico.protocol.SearchProtocolException.Kind;
 
-import static dev.portico.codec.SearchTestFrames.MORPHEUS_REQUEST;
-import static dev.portico.codec.SearchTestFrames.ascii;
-import static dev.portico.codec.SearchTestFrames.concat;
-import static dev.portico.codec.SearchTestFrames.frame;
-import static dev.portico.codec.SearchTestFrames.header;
-import static dev.portico.codec.SearchTestFrames.hex;
-import static dev.portico.codec.SearchTestFrames.jsonRequest;
-import static dev.portico.codec.SearchTestFrames.searchRequest;
+import static dev.portico.protocol.SearchTestFrames.MORPHEUS_REQUEST;
+import static dev.portico.protocol.SearchTestFrames.ascii;
+import static dev.portico.protocol.SearchTestFrames.concat;
+import static dev.portico.protocol.SearchTestFrames.frame;
+import static dev.portico.protocol.SearchTestFrames.header;
+import static dev.portico.protocol.SearchTestFrames.hex;
+import static dev.portico.protocol.SearchTestFrames.jsonRequest;
+import static dev.portico.protocol.SearchTestFrames.searchRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,9 @@
-package dev.portico.codec;
+package dev.portico.search;
 
+import dev.portico.protocol.SearchFrameEncoder;
+import dev.portico.protocol.SearchFrameDecoder;
+import dev.portico.protocol.SearchProtocolException;
+import dev.portico.protocol.SearchMessage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
@@ -9,16 +13,16 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.portico.codec.SearchProtocolException.Kind;
+import dev.portico.protocol.SearchProtocolException.Kind;
 
-import static dev.portico.codec.SearchTestFrames.MORPHEUS_REQUEST;
-import static dev.portico.codec.SearchTestFrames.ascii;
-import static dev.portico.codec.SearchTestFrames.concat;
-import static dev.portico.codec.SearchTestFrames.frame;
-import static dev.portico.codec.SearchTestFrames.header;
-import static dev.portico.codec.SearchTestFrames.hex;
-import static dev.portico.codec.SearchTestFrames.jsonRequest;
-import static dev.portico.codec.SearchTestFrames.searchRequest;
+import static dev.portico.protocol.SearchTestFrames.MORPHEUS_REQUEST;
+import static dev.portico.protocol.SearchTestFrames.ascii;
+import static dev.portico.protocol.SearchTestFrames.concat;
+import static dev.portico.protocol.SearchTestFrames.frame;
+import static dev.portico.protocol.SearchTestFrames.header;
+import static dev.portico.protocol.SearchTestFrames.hex;
+import static dev.portico.protocol.SearchTestFrames.jsonRequest;
+import static dev.portico.protocol.SearchTestFrames.searchRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,5 +1,9 @@
-package dev.portico.codec;
+package dev.portico.search;
 
+import dev.portico.protocol.PythonJson;
+import dev.portico.protocol.SearchJson;
+import dev.portico.protocol.SearchProtocolException;
+import dev.portico.protocol.SearchMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -8,9 +12,9 @@ import java.util.function.Function;
 
 import tools.jackson.databind.JsonNode;
 
-import dev.portico.codec.SearchDecodeResult.Bad;
-import dev.portico.codec.SearchDecodeResult.Ok;
-import dev.portico.codec.SearchProtocolException.Kind;
+import dev.portico.search.SearchDecodeResult.Bad;
+import dev.portico.search.SearchDecodeResult.Ok;
+import dev.portico.protocol.SearchProtocolException.Kind;
 
 /**
  * The search protocol's request logic, as the reference server answers: a JSON

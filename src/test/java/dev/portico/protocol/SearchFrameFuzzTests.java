@@ -1,5 +1,8 @@
-package dev.portico.codec;
+package dev.portico.protocol;
 
+import dev.portico.search.SearchReply;
+import dev.portico.search.SearchResponder;
+import dev.portico.search.SearchDecodeResult;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,9 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 import org.springframework.util.ReflectionUtils;
 
-import dev.portico.codec.SearchDecodeResult.Bad;
-import dev.portico.codec.SearchDecodeResult.Ok;
-import dev.portico.codec.SearchProtocolException.Kind;
+import dev.portico.search.SearchDecodeResult.Bad;
+import dev.portico.search.SearchDecodeResult.Ok;
+import dev.portico.protocol.SearchProtocolException.Kind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,10 +67,10 @@ class SearchFrameFuzzTests {
 			"\uD83D\uDC36", "\uD83D\uDC3E Playing ball! \uD83C\uDFD0")::get);
 
 	/**
-	 * The incremental decoder, fed the stream in fuzzer-chosen pieces, and the blocking serializer,
-	 * reading it through fuzzer-chosen short reads, must produce the same messages and stop with
-	 * the same error, if any. Only protocol errors escape, neither holds more than the frame
-	 * allows, and the blocking one never reads past the frame it was asked for. Input layout: see
+	 * The incremental decoder, fed the stream in fuzzer-chosen pieces, and a decoder fed the whole
+	 * stream at once must produce the same messages and stop with the same error, if any. Only
+	 * protocol errors escape and the decoder never holds more than the frame allows. (The server
+	 * and the bundled client both read through this one decoder.) Input layout: see
 	 * {@link Splits}.
 	 */
 	@FuzzTest(maxDuration = "5m")
@@ -79,10 +82,10 @@ class SearchFrameFuzzTests {
 		byte[] stream = splits.payload();
 
 		Outcome incremental = decodeIncrementally(stream, splits);
-		Outcome blocking = deserialize(stream, splits);
+		Outcome whole = decodeWhole(stream);
 
-		assertThat(blocking.messages()).isEqualTo(incremental.messages());
-		assertThat(blocking.failure()).isEqualTo(incremental.failure());
+		assertThat(whole.messages()).isEqualTo(incremental.messages());
+		assertThat(whole.failure()).isEqualTo(incremental.failure());
 		for (SearchMessage message : incremental.messages()) {
 			assertThat(message.content().length).isLessThanOrEqualTo(MAX_CONTENT);
 			assertResponseRoundTrips(message);
@@ -135,9 +138,6 @@ class SearchFrameFuzzTests {
 		assertSameMessage(decoded.get(0), message);
 		assertThat(decoded.get(0).header().keySet()).containsExactly(SearchHeader.BYTEORDER,
 				SearchHeader.CONTENT_TYPE, SearchHeader.CONTENT_ENCODING, SearchHeader.CONTENT_LENGTH);
-		SearchDecodeResult read = new SearchFrameSerializer(frame.length)
-			.deserialize(new ByteArrayInputStream(frame));
-		assertThat(read).isInstanceOfSatisfying(Ok.class, (ok) -> assertThat(ok.message()).isEqualTo(decoded.get(0)));
 		assertThat(SearchFrameEncoder.encode(decoded.get(0))).isEqualTo(frame);
 	}
 
@@ -173,41 +173,17 @@ class SearchFrameFuzzTests {
 		assertThat(capacity).isLessThanOrEqualTo(Math.max(RETAINED_BUFFER, 2 * held));
 	}
 
-	static Outcome deserialize(byte[] stream, Splits splits) throws IOException {
-		SearchFrameSerializer serializer = new SearchFrameSerializer(MAX_CONTENT);
-		ShortReadStream in = new ShortReadStream(stream, splits);
+	static Outcome decodeWhole(byte[] stream) {
+		SearchFrameDecoder decoder = new SearchFrameDecoder(MAX_CONTENT);
 		List<SearchMessage> messages = new ArrayList<>();
-		while (true) {
-			int frameStart = in.position();
-			in.startFrame();
-			SearchDecodeResult result;
-			try {
-				result = serializer.deserialize(in);
-			}
-			catch (SoftEndOfStreamException ex) {
-				assertThat(frameStart).as("clean end only between frames").isEqualTo(stream.length);
-				return new Outcome(messages, null);
-			}
-			assertThat(in.highWater()).as("never asks for more than a frame").isLessThanOrEqualTo(frameStart + MAX_FRAME);
-			int headerEnd = frameStart + 2 + headerLength(stream, frameStart);
-			if (result instanceof Ok ok) {
-				int frameEnd = headerEnd + ok.message().content().length;
-				assertThat(in.position()).isEqualTo(frameEnd);
-				assertThat(in.highWater()).as("never reads past the frame").isLessThanOrEqualTo(frameEnd);
-				messages.add(ok.message());
-				continue;
-			}
-			Bad bad = (Bad) result;
-			assertThat(bad.canFrameReply()).isEqualTo(bad.kind() != Kind.TRUNCATED_FRAME);
-			switch (bad.kind()) {
-				case TRUNCATED_FRAME -> assertThat(in.position()).isEqualTo(stream.length);
-				case ZERO_HEADER_LENGTH -> assertThat(in.highWater()).isEqualTo(frameStart + 2);
-				case CONTENT_NOT_DECODABLE, CONTENT_NOT_JSON, CONTENT_NOT_OBJECT -> assertThat(in.highWater())
-					.isLessThanOrEqualTo(headerEnd + MAX_CONTENT);
-				// Refused on the header alone: not one content byte is asked for.
-				default -> assertThat(in.highWater()).as("refused before the content").isLessThanOrEqualTo(headerEnd);
-			}
-			return new Outcome(messages, bad.kind());
+		try {
+			decoder.decode(stream, 0, stream.length, messages::add);
+			decoder.endOfStream();
+			return new Outcome(messages, null);
+		}
+		catch (SearchProtocolException ex) {
+			assertThat(ex.getKind().canReply()).isEqualTo(ex.getKind() != Kind.TRUNCATED_FRAME);
+			return new Outcome(messages, ex.getKind());
 		}
 	}
 

@@ -1,7 +1,10 @@
-package dev.portico.codec;
+package dev.portico.search;
 
+import dev.portico.protocol.SearchFrameEncoder;
+import dev.portico.connection.FrameClock;
+import dev.portico.protocol.SearchFrameDecoder;
+import dev.portico.protocol.SearchMessage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,43 +12,51 @@ import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
-import dev.portico.codec.SearchDecodeResult.Bad;
-import dev.portico.codec.SearchDecodeResult.Ok;
-import dev.portico.codec.SearchProtocolException.Kind;
+import dev.portico.search.SearchDecodeResult.Bad;
+import dev.portico.search.SearchDecodeResult.Ok;
+import dev.portico.protocol.SearchProtocolException.Kind;
 
-import static dev.portico.codec.SearchTestFrames.MORPHEUS_REQUEST;
-import static dev.portico.codec.SearchTestFrames.ascii;
-import static dev.portico.codec.SearchTestFrames.concat;
-import static dev.portico.codec.SearchTestFrames.frame;
-import static dev.portico.codec.SearchTestFrames.header;
-import static dev.portico.codec.SearchTestFrames.hex;
-import static dev.portico.codec.SearchTestFrames.searchRequest;
+import static dev.portico.protocol.SearchTestFrames.MORPHEUS_REQUEST;
+import static dev.portico.protocol.SearchTestFrames.ascii;
+import static dev.portico.protocol.SearchTestFrames.concat;
+import static dev.portico.protocol.SearchTestFrames.frame;
+import static dev.portico.protocol.SearchTestFrames.header;
+import static dev.portico.protocol.SearchTestFrames.hex;
+import static dev.portico.protocol.SearchTestFrames.searchRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-class SearchFrameSerializerTests {
+class SearchFrameReaderTests {
 
 	private static final byte[] MORPHEUS_CONTENT = ascii("{\"action\": \"search\", \"value\": \"morpheus\"}");
 
-	private final SearchFrameSerializer serializer = new SearchFrameSerializer();
+	private static SearchFrameReader reader() {
+		return reader(SearchFrameDecoder.DEFAULT_MAX_CONTENT_LENGTH);
+	}
+
+	private static SearchFrameReader reader(int maxContentLength) {
+		return new SearchFrameReader(FrameClock.NONE, maxContentLength);
+	}
 
 	@Test
 	void shouldReadOneFrameWhenStreamHoldsOne() throws Exception {
 		InputStream in = new ByteArrayInputStream(MORPHEUS_REQUEST);
+		SearchFrameReader reader = reader();
 
-		SearchDecodeResult result = this.serializer.deserialize(in);
+		Object result = reader.read(in);
 
 		assertThat(result).isInstanceOfSatisfying(Ok.class,
 				(ok) -> assertThat(ok.message().content()).isEqualTo(MORPHEUS_CONTENT));
-		assertThatExceptionOfType(SoftEndOfStreamException.class).isThrownBy(() -> this.serializer.deserialize(in));
+		assertThatExceptionOfType(SoftEndOfStreamException.class).isThrownBy(() -> reader.read(in));
 	}
 
 	@Test
 	void shouldReadTwoFramesInOrderWhenStreamHoldsTwo() throws Exception {
 		InputStream in = new ByteArrayInputStream(concat(searchRequest("ring"), MORPHEUS_REQUEST));
 
-		SearchDecodeResult first = this.serializer.deserialize(in);
-		SearchDecodeResult second = this.serializer.deserialize(in);
+		SearchFrameReader reader = reader();
+		Object first = reader.read(in);
+		Object second = reader.read(in);
 
 		assertThat(((Ok) first).message().content())
 			.isEqualTo(ascii("{\"action\": \"search\", \"value\": \"ring\"}"));
@@ -60,21 +71,21 @@ class SearchFrameSerializerTests {
 			content[i] = (byte) i;
 		}
 		byte[] bytes = frame(header("binary/x", "binary", content.length), content);
-		SearchDecodeResult result = this.serializer.deserialize(new OneByteInputStream(bytes));
+		Object result = reader().read(new OneByteInputStream(bytes));
 		assertThat(((Ok) result).message().content()).isEqualTo(content);
 	}
 
 	@Test
 	void shouldThrowSoftEndOfStreamWhenStreamEndsBeforeAFrame() {
 		assertThatExceptionOfType(SoftEndOfStreamException.class)
-			.isThrownBy(() -> this.serializer.deserialize(new ByteArrayInputStream(new byte[0])));
+			.isThrownBy(() -> reader().read(new ByteArrayInputStream(new byte[0])));
 	}
 
 	@Test
 	void shouldReturnTruncatedWhenStreamEndsInsideAFrame() throws Exception {
 		for (int length = 1; length < MORPHEUS_REQUEST.length; length++) {
 			InputStream in = new ByteArrayInputStream(MORPHEUS_REQUEST, 0, length);
-			SearchDecodeResult result = this.serializer.deserialize(in);
+			Object result = reader().read(in);
 			assertThat(result).as("after %d bytes", length).isInstanceOfSatisfying(Bad.class, (bad) -> {
 				assertThat(bad.kind()).isEqualTo(Kind.TRUNCATED_FRAME);
 				assertThat(bad.canFrameReply()).isFalse();
@@ -84,36 +95,34 @@ class SearchFrameSerializerTests {
 
 	@Test
 	void shouldRefuseOversizedContentLengthWithoutReadingContent() throws Exception {
-		byte[] content = new byte[4096];
-		byte[] bytes = frame(header("binary/x", "binary", 2 * 1024 * 1024), content);
-		InputStream in = new ByteArrayInputStream(bytes);
+		// only the header arrives: the refusal must not wait for (or allocate) the declared content
+		byte[] headerOnly = frame(header("binary/x", "binary", 2 * 1024 * 1024), new byte[0]);
+		InputStream in = new ByteArrayInputStream(headerOnly);
 
-		SearchDecodeResult result = this.serializer.deserialize(in);
+		Object result = reader().read(in);
 
 		assertThat(result).isEqualTo(new Bad(Kind.CONTENT_TOO_LARGE,
 				"content-length 2097152 exceeds the maximum of 1048576", true));
-		assertThat(in.available()).as("content left unread").isEqualTo(content.length);
 	}
 
 	@Test
 	void shouldRefuseWithConfiguredMaximumWhenContentIsLarger() throws Exception {
-		SearchFrameSerializer small = new SearchFrameSerializer(8);
 		InputStream in = new ByteArrayInputStream(frame(header("b", "binary", 9), new byte[9]));
-		assertThat(small.deserialize(in)).isInstanceOfSatisfying(Bad.class,
+		assertThat(reader(8).read(in)).isInstanceOfSatisfying(Bad.class,
 				(bad) -> assertThat(bad.kind()).isEqualTo(Kind.CONTENT_TOO_LARGE));
 	}
 
 	@Test
 	void shouldReturnBadWithReplyWhenHeaderLengthIsZero() throws Exception {
 		InputStream in = new ByteArrayInputStream(concat(hex("0000"), MORPHEUS_REQUEST));
-		assertThat(this.serializer.deserialize(in))
+		assertThat(reader().read(in))
 			.isEqualTo(new Bad(Kind.ZERO_HEADER_LENGTH, "header length is 0", true));
 	}
 
 	@Test
 	void shouldReturnBadWhenHeaderIsNotJson() throws Exception {
 		InputStream in = new ByteArrayInputStream(frame("not json", new byte[0]));
-		assertThat(this.serializer.deserialize(in)).isInstanceOfSatisfying(Bad.class,
+		assertThat(reader().read(in)).isInstanceOfSatisfying(Bad.class,
 				(bad) -> assertThat(bad.kind()).isEqualTo(Kind.HEADER_NOT_JSON));
 	}
 
@@ -121,26 +130,27 @@ class SearchFrameSerializerTests {
 	void shouldReturnBadWhenJsonContentIsNotAnObject() throws Exception {
 		byte[] content = ascii("[1]");
 		InputStream in = new ByteArrayInputStream(frame(header("text/json", "utf-8", 3), content));
-		assertThat(this.serializer.deserialize(in)).isInstanceOfSatisfying(Bad.class,
+		assertThat(reader().read(in)).isInstanceOfSatisfying(Bad.class,
 				(bad) -> assertThat(bad.kind()).isEqualTo(Kind.CONTENT_NOT_OBJECT));
 	}
 
 	@Test
-	void shouldWriteFramesWhenGivenMessageReplyOrBytes() throws Exception {
+	void shouldReadBackFramesTheEncoderWrote() throws Exception {
 		SearchMessage message = SearchMessage.of("binary/x", "binary", hex("01 02"));
 		byte[] frame = SearchFrameEncoder.encode(message);
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-		this.serializer.serialize(message, out);
-		this.serializer.serialize(SearchReply.answer(message), out);
-		this.serializer.serialize(new SearchReply(null, true, Kind.TRUNCATED_FRAME), out);
-		this.serializer.serialize(frame, out);
-
-		assertThat(out.toByteArray()).isEqualTo(concat(frame, frame, frame));
-		InputStream in = new ByteArrayInputStream(out.toByteArray());
+		InputStream in = new ByteArrayInputStream(concat(frame, frame, frame));
+		SearchFrameReader reader = reader();
 		for (int i = 0; i < 3; i++) {
-			assertThat(((Ok) this.serializer.deserialize(in)).message().content()).isEqualTo(hex("01 02"));
+			assertThat(((Ok) reader.read(in)).message().content()).isEqualTo(hex("01 02"));
 		}
+	}
+
+	@Test
+	void shouldAnswerGoodFramesBeforeABadOneInTheSameRead() throws Exception {
+		InputStream in = new ByteArrayInputStream(concat(MORPHEUS_REQUEST, hex("0000")));
+		SearchFrameReader reader = reader();
+		assertThat(reader.read(in)).isInstanceOf(Ok.class);
+		assertThat(reader.read(in)).isEqualTo(new Bad(Kind.ZERO_HEADER_LENGTH, "header length is 0", true));
 	}
 
 	/** Hands out at most one byte per read, as a slow socket might. */
