@@ -1,28 +1,30 @@
 package dev.portico.api;
 
+import jakarta.validation.constraints.NotBlank;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import dev.portico.listener.Within;
 
 /**
  * Security and limits of the management API, {@code portico.api.*}.
  *
- * @param username the user allowed to change things (POST, PUT, DELETE under {@code /api} and
- * Actuator write operations); default {@code admin}
+ * @param username the user allowed to change things (POST, PUT, DELETE under {@code /api});
+ * default {@code admin}
  * @param password that user's password, plain or encoded with a {@code {id}} prefix such as
  * {@code {bcrypt}}; when empty a random one is generated at start and logged once
  * @param openReads whether GET under {@code /api} and the Actuator {@code listeners} and
  * {@code metrics} reads are open without credentials; default true ({@code health},
  * {@code info} and {@code prometheus} are always open)
- * @param maxBodySize largest body accepted by the push and broadcast operations; default 1MB
+ * @param maxBodySize largest request body accepted; default 1MB, at most 64MB
  */
+@Validated
 @ConfigurationProperties("portico.api")
-public record ApiProperties(String username, String password, Boolean openReads, DataSize maxBodySize) {
-
-	public ApiProperties {
-		username = (username != null && !username.isBlank()) ? username : "admin";
-		openReads = (openReads != null) ? openReads : Boolean.TRUE;
-		maxBodySize = (maxBodySize != null) ? maxBodySize : DataSize.ofMegabytes(1);
-	}
+public record ApiProperties(@DefaultValue("admin") @NotBlank String username, String password,
+		@DefaultValue("true") boolean openReads, @DefaultValue("1MB") @Within(max = "64MB") DataSize maxBodySize) {
 
 	/** Never the password: a record's own toString would print it wherever the value is logged. */
 	@Override

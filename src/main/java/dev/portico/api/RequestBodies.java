@@ -2,22 +2,24 @@ package dev.portico.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.web.ErrorResponseException;
 
 /** Reads raw request bodies with a size cap, answering 413 before reading more than the cap. */
-final class RequestBodies {
+public final class RequestBodies {
 
 	private RequestBodies() {
 	}
 
 	/**
 	 * The whole body, at most {@code max} bytes.
-	 * @throws ApiException 413 if larger, 400 if empty
+	 * @throws ErrorResponseException 413 if larger, 400 if empty
 	 */
-	static byte[] read(HttpServletRequest request, long max) throws IOException {
+	public static byte[] read(HttpServletRequest request, long max) throws IOException {
 		if (request.getContentLengthLong() > max) {
 			throw tooLarge(request.getContentLengthLong(), max);
 		}
@@ -29,14 +31,14 @@ final class RequestBodies {
 			throw tooLarge(body.length, max);
 		}
 		if (body.length == 0) {
-			throw ApiException.badRequest("The body is empty");
+			throw ApiProblems.badRequest("The body is empty");
 		}
 		return body;
 	}
 
-	private static ApiException tooLarge(long size, long max) {
-		return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "The body has " + size + " bytes or more; at most "
-				+ max + " are accepted (portico.api.max-body-size)");
+	private static ErrorResponseException tooLarge(long size, long max) {
+		return ApiProblems.of(HttpStatus.CONTENT_TOO_LARGE, "The body has " + size + " bytes or more; at most " + max
+				+ " are accepted (portico.api.max-body-size)", Map.of());
 	}
 
 }

@@ -1,9 +1,9 @@
 package dev.portico.echo;
 
 import dev.portico.protocol.ChunkReader;
-import dev.portico.connection.ConnectionHandler;
-import dev.portico.connection.ConnectionState;
-import dev.portico.connection.FrameReader;
+import dev.portico.tcp.ConnectionHandler;
+import dev.portico.tcp.ConnectionState;
+import dev.portico.tcp.FrameReader;
 
 /**
  * Writes each chunk back on the reader's own thread before reading the next, as the blocking
@@ -11,7 +11,7 @@ import dev.portico.connection.FrameReader;
  * its own echo: the write blocks, so nothing more is read from it (backpressure), until the
  * write timeout closes it.
  */
-final class EchoHandler implements ConnectionHandler {
+final class EchoHandler implements ConnectionHandler<byte[]> {
 
 	private final int maxChunkSize;
 
@@ -20,13 +20,13 @@ final class EchoHandler implements ConnectionHandler {
 	}
 
 	@Override
-	public FrameReader newReader(ConnectionState connection) {
+	public FrameReader<byte[]> newReader(ConnectionState connection) {
 		return new ChunkReader(this.maxChunkSize)::read;
 	}
 
 	@Override
-	public void onMessage(ConnectionState connection, Object unit) {
-		connection.write((byte[]) unit, 1);
+	public void onMessage(ConnectionState connection, byte[] chunk) {
+		connection.write(chunk, 1);
 	}
 
 }

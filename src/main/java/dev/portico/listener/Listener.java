@@ -7,20 +7,15 @@ import java.util.Optional;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import dev.portico.connection.ConnectionState;
-import dev.portico.connection.TrafficStats;
-
 /**
- * One named listener: its definition, state and figures, and the runtime that serves it.
- * Start and stop are serialized per listener and idempotent.
+ * One named listener: its definition, state and figures, and the runtime that serves it. Its
+ * lifecycle is driven by the {@link ListenerRegistry}, one call at a time.
  */
 public final class Listener {
 
 	private static final Log logger = LogFactory.getLog(Listener.class);
 
-	private final String name;
-
-	private final ListenerProperties properties;
+	private final ListenerDefinition definition;
 
 	private final TrafficStats stats;
 
@@ -32,23 +27,22 @@ public final class Listener {
 
 	private volatile int boundPort = -1;
 
-	Listener(String name, ListenerProperties properties, TrafficStats stats, ListenerRuntime runtime) {
-		this.name = name;
-		this.properties = properties;
+	Listener(ListenerDefinition definition, TrafficStats stats, ListenerRuntime runtime) {
+		this.definition = definition;
 		this.stats = stats;
 		this.runtime = runtime;
 	}
 
 	public String name() {
-		return this.name;
+		return this.definition.name();
 	}
 
 	public ListenerType type() {
-		return this.properties.type();
+		return this.definition.type();
 	}
 
-	public ListenerProperties properties() {
-		return this.properties;
+	public ListenerDefinition definition() {
+		return this.definition;
 	}
 
 	public ListenerState state() {
@@ -63,67 +57,70 @@ public final class Listener {
 	/** The bound port while running, else the configured one. */
 	public int port() {
 		int bound = this.boundPort;
-		return (bound >= 0) ? bound : this.properties.port();
+		return (bound >= 0) ? bound : this.definition.port();
 	}
 
 	public TrafficStats stats() {
 		return this.stats;
 	}
 
+	/** The runtime serving it, for the type's own operations (push on multiconn). */
+	public ListenerRuntime runtime() {
+		return this.runtime;
+	}
+
 	/** Open connections, live (TCP only). */
-	public Collection<ConnectionState> connections() {
+	public Collection<? extends ListenerConnection> connections() {
 		return this.runtime.connections();
 	}
 
-	public Optional<ConnectionState> connection(String id) {
-		return this.runtime.connections().stream().filter((c) -> c.id().equals(id)).findFirst();
+	public Optional<? extends ListenerConnection> connection(String id) {
+		return this.runtime.connection(id);
 	}
 
 	public boolean closeConnection(String id) {
 		return this.runtime.closeConnection(id);
 	}
 
-	/** The push operations, if this listener's type queues output. */
-	public Optional<MessagePush> push() {
-		return this.runtime.push();
-	}
-
-	synchronized ListenerOutcome start() {
+	ListenerOutcome start() {
 		if (this.state == ListenerState.RUNNING) {
 			return new ListenerOutcome(ListenerOutcome.Result.ALREADY_RUNNING, this,
-					"Listener '" + this.name + "' is already running on port " + port());
+					"Listener '" + name() + "' is already running on port " + port());
 		}
 		try {
 			this.boundPort = this.runtime.start();
 			this.failure = null;
 			this.state = ListenerState.RUNNING;
-			logger.info("Listener '" + this.name + "' (" + type().id() + ") listening on " + this.properties.bind()
-					+ ":" + this.boundPort + "/" + type().transport());
+			logger.info("Listener '" + name() + "' (" + type().id() + ") listening on " + this.definition.bind() + ":"
+					+ this.boundPort + "/" + type().transport().id());
 			return new ListenerOutcome(ListenerOutcome.Result.STARTED, this,
-					"Listener '" + this.name + "' started on port " + this.boundPort);
+					"Listener '" + name() + "' started on port " + this.boundPort);
 		}
 		catch (IOException | RuntimeException ex) {
+			// whatever part of the runtime did start is released, so nothing stays bound unseen
+			this.runtime.stop();
 			this.boundPort = -1;
-			this.failure = "Cannot bind " + this.properties.bind() + ":" + this.properties.port() + "/"
-					+ type().transport() + ": " + ex.getMessage();
+			this.failure = "Cannot bind " + this.definition.bind() + ":" + this.definition.portAndTransport() + ": "
+					+ ex.getMessage();
 			this.state = ListenerState.FAILED;
-			logger.error("Listener '" + this.name + "' failed to start: " + this.failure);
+			logger.error("Listener '" + name() + "' failed to start: " + this.failure);
 			return new ListenerOutcome(ListenerOutcome.Result.BIND_FAILED, this, this.failure);
 		}
 	}
 
-	synchronized ListenerOutcome stop() {
-		if (this.state != ListenerState.RUNNING) {
-			this.state = ListenerState.STOPPED;
-			this.failure = null;
-			return new ListenerOutcome(ListenerOutcome.Result.ALREADY_STOPPED, this,
-					"Listener '" + this.name + "' is not running");
-		}
+	ListenerOutcome stop() {
+		// a FAILED listener may hold a part of its runtime: always release it
 		this.runtime.stop();
+		boolean wasRunning = this.state == ListenerState.RUNNING;
 		this.boundPort = -1;
 		this.state = ListenerState.STOPPED;
-		logger.info("Listener '" + this.name + "' stopped");
-		return new ListenerOutcome(ListenerOutcome.Result.STOPPED, this, "Listener '" + this.name + "' stopped");
+		this.failure = null;
+		if (!wasRunning) {
+			return new ListenerOutcome(ListenerOutcome.Result.ALREADY_STOPPED, this,
+					"Listener '" + name() + "' is not running");
+		}
+		logger.info("Listener '" + name() + "' stopped");
+		return new ListenerOutcome(ListenerOutcome.Result.STOPPED, this, "Listener '" + name() + "' stopped");
 	}
 
 	void stopAccepting() {
@@ -132,23 +129,26 @@ public final class Listener {
 		}
 	}
 
+	/** Bytes and messages queued for writing, summed over the open connections. */
+	public ListenerStatus.Queue queued() {
+		long bytes = 0;
+		long messages = 0;
+		for (ListenerConnection connection : this.runtime.connections()) {
+			bytes += connection.queuedBytes();
+			messages += connection.queuedMessages();
+		}
+		return new ListenerStatus.Queue(bytes, messages);
+	}
+
 	/** State and figures now. */
 	public ListenerStatus status() {
-		Collection<ConnectionState> open = this.runtime.connections();
-		long queuedBytes = 0;
-		long queuedMessages = 0;
-		for (ConnectionState connection : open) {
-			queuedBytes += connection.queue().bytes();
-			queuedMessages += connection.queue().messages();
-		}
-		return new ListenerStatus(this.name, type().id(), type().transport(), this.properties.bind(), port(),
+		return new ListenerStatus(name(), type().id(), type().transport().id(), this.definition.bind(), port(),
 				this.state, this.failure,
-				new ListenerStatus.Connections(open.size(), this.stats.acceptedTotal(), this.stats.rejectedTotal(),
-						this.stats.rejectedByReason()),
+				new ListenerStatus.Connections(this.runtime.connections().size(), this.stats.acceptedTotal(),
+						this.stats.rejectedTotal(), this.stats.rejectedByReason()),
 				new ListenerStatus.Traffic(this.stats.bytesReceived(), this.stats.bytesSent()),
-				new ListenerStatus.Traffic(this.stats.messagesReceived(), this.stats.messagesSent()),
-				new ListenerStatus.Queue(queuedBytes, queuedMessages), this.stats.errorsTotal(),
-				this.stats.errorsByKind());
+				new ListenerStatus.Traffic(this.stats.messagesReceived(), this.stats.messagesSent()), queued(),
+				this.stats.errorsTotal(), this.stats.errorsByKind());
 	}
 
 }

@@ -25,13 +25,18 @@ public record ListenerOutcome(Result result, Listener listener, String detail) {
 		/** The definition is invalid. */
 		INVALID,
 
-		/** The port could not be bound; the listener is FAILED. */
+		/** The service is shutting down: nothing is started. */
+		DRAINING,
+
+		/** The port could not be bound; the listener is FAILED (or, when just created, not kept). */
 		BIND_FAILED;
 
 		/** Whether the call did what was asked (or it was already so). */
 		public boolean isSuccess() {
-			return this != NOT_FOUND && this != NAME_TAKEN && this != PORT_TAKEN && this != INVALID
-					&& this != BIND_FAILED;
+			return switch (this) {
+				case CREATED, STARTED, ALREADY_RUNNING, STOPPED, ALREADY_STOPPED, DELETED -> true;
+				default -> false;
+			};
 		}
 
 	}

@@ -5,9 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-import dev.portico.connection.ConnectionState;
-
-/** The running part of one listener: sockets and threads, created by its type's provider. */
+/** The running part of one listener: sockets and threads, created by its {@link ListenerType}. */
 public interface ListenerRuntime {
 
 	/**
@@ -17,26 +15,34 @@ public interface ListenerRuntime {
 	 */
 	int start() throws IOException;
 
-	/** Stop serving and close every connection. */
+	/** Stop serving and close every connection; releases everything even after a failed start. */
 	void stop();
 
 	/** Stop accepting new connections, leaving open ones to finish (graceful drain). */
 	default void stopAccepting() {
 	}
 
-	/** Open TCP connections, live; empty for UDP. */
-	default Collection<ConnectionState> connections() {
+	/**
+	 * Wait until what is queued for open connections has been written, or the deadline passes
+	 * (the second step of a graceful drain, after {@link #stopAccepting()}).
+	 * @param deadlineNanos a {@link System#nanoTime()} value
+	 */
+	default void awaitDrained(long deadlineNanos) throws InterruptedException {
+	}
+
+	/** Open connections, live; empty for datagram listeners. */
+	default Collection<? extends ListenerConnection> connections() {
 		return List.of();
 	}
 
-	/** Close one connection; false if it is not open. */
-	default boolean closeConnection(String id) {
-		return false;
+	/** One open connection. */
+	default Optional<? extends ListenerConnection> connection(String id) {
+		return Optional.empty();
 	}
 
-	/** Server-initiated messages, for types that queue output. */
-	default Optional<MessagePush> push() {
-		return Optional.empty();
+	/** Close one connection at an operator's request; false if it is not open. */
+	default boolean closeConnection(String id) {
+		return false;
 	}
 
 }

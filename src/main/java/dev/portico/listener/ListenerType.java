@@ -1,41 +1,59 @@
 package dev.portico.listener;
 
-/** The four kinds of listener, with their default names' ports. */
-public enum ListenerType {
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 
-	/** TCP, writes back every chunk as it arrives. */
-	ECHO("tcp", 65432),
+/**
+ * A kind of listener: the one thing a listener type's package contributes, as a bean. It names
+ * the type, says which keys it takes besides the common ones (as records the registry binds with
+ * Spring Boot's {@code Binder}, from configuration or from the API's {@code options}), and
+ * creates the runtime that serves a listener. Adding a type means adding a package with one such
+ * bean; nothing else in the service changes.
+ */
+public interface ListenerType {
 
-	/** TCP, echoes through a per-connection outbound queue and pushes server-initiated messages. */
-	MULTICONN("tcp", 65433),
+	/** The name written in configuration ({@code type: echo}), JSON and meter tags. */
+	String id();
 
-	/** TCP, the length-prefixed JSON-header search protocol. */
-	SEARCH("tcp", 65434),
+	/** The transport it serves. */
+	Transport transport();
 
-	/** UDP, datagram in, datagram back to the sender. */
-	UDP("udp", 65435);
+	/** The port a listener of this type binds when none is configured. */
+	int defaultPort();
 
-	private final String transport;
-
-	private final int defaultPort;
-
-	ListenerType(String transport, int defaultPort) {
-		this.transport = transport;
-		this.defaultPort = defaultPort;
+	/**
+	 * Records bound from the listener's keys besides the common ones ({@code type}, {@code port},
+	 * {@code bind}, {@code autostart}, {@code inbound-channel}, {@code outbound-channel}); their
+	 * components, in kebab case, are the keys this type accepts. Constraint annotations on them
+	 * are checked.
+	 */
+	default List<Class<? extends Record>> optionTypes() {
+		return List.of();
 	}
 
-	/** {@code tcp} or {@code udp}. */
-	public String transport() {
-		return this.transport;
+	/** Values for keys the user did not set, where this type's default differs from the record's. */
+	default Map<String, String> defaults() {
+		return Map.of();
 	}
 
-	public int defaultPort() {
-		return this.defaultPort;
+	/** Every kind of error listeners of this type count: their meters exist at 0 from the start. */
+	Collection<? extends ErrorKind> errorKinds();
+
+	/** The reasons listeners of this type refuse connections for (none for datagrams). */
+	default Collection<RejectReason> rejectReasons() {
+		return (transport() == Transport.TCP) ? List.of(RejectReason.values()) : List.of();
 	}
 
-	/** The lower-case name used in configuration, JSON and meter tags. */
-	public String id() {
-		return name().toLowerCase(java.util.Locale.ROOT);
+	/**
+	 * Check a definition beyond what its records' constraints say (a key that needs another).
+	 * @return what is wrong, as {@code key: reason}, or null
+	 */
+	default String check(ListenerDefinition definition) {
+		return null;
 	}
+
+	/** A new, stopped runtime for a listener. */
+	ListenerRuntime create(ListenerContext context);
 
 }

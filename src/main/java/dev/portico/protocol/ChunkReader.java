@@ -1,10 +1,9 @@
 package dev.portico.protocol;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 /**
  * Reads "whatever bytes arrived" from a stream: one blocking read, returned as an array sized
@@ -41,14 +40,14 @@ public final class ChunkReader {
 	 * Block until at least one byte arrives and return every byte that one read delivered.
 	 * @param in the stream to read
 	 * @return a new array holding 1 to {@code maxChunkSize} bytes
-	 * @throws SoftEndOfStreamException when the stream ends (the peer closed or shut down output)
+	 * @throws EOFException when the stream ends (the peer closed or shut down output)
 	 * @throws IOException when the read fails
 	 */
 	public byte[] read(InputStream in) throws IOException {
 		byte[] buf = this.buffer;
 		int n = in.read(buf, 0, buf.length);
 		if (n < 0) {
-			throw new SoftEndOfStreamException("Stream closed between chunks");
+			throw new EOFException("Stream closed between chunks");
 		}
 		byte[] chunk = Arrays.copyOf(buf, n);
 		if (n == buf.length) {

@@ -1,16 +1,15 @@
 package dev.portico.search;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
 
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
-
-import dev.portico.connection.FrameClock;
-import dev.portico.connection.FrameReader;
 import dev.portico.protocol.SearchFrameDecoder;
 import dev.portico.protocol.SearchMessage;
 import dev.portico.protocol.SearchProtocolException;
+import dev.portico.tcp.FrameClock;
+import dev.portico.tcp.FrameReader;
 
 /**
  * Reads one connection's search frames with the protocol's incremental
@@ -21,7 +20,7 @@ import dev.portico.protocol.SearchProtocolException;
  * <p>The frame timeout runs from the first byte of a frame until it is whole: a connection that
  * waits between frames is idle, not slow.
  */
-final class SearchFrameReader implements FrameReader {
+final class SearchFrameReader implements FrameReader<SearchDecodeResult> {
 
 	/** Bytes read per socket read: a typical request is a few hundred bytes. */
 	private static final int READ_BUFFER = 4096;
@@ -42,7 +41,7 @@ final class SearchFrameReader implements FrameReader {
 	}
 
 	@Override
-	public Object read(InputStream in) throws IOException {
+	public SearchDecodeResult read(InputStream in) throws IOException {
 		while (true) {
 			SearchMessage next = this.ready.poll();
 			if (next != null) {
@@ -54,7 +53,7 @@ final class SearchFrameReader implements FrameReader {
 			int n = in.read(this.buffer, 0, this.buffer.length);
 			if (n < 0) {
 				if (this.decoder.isAtFrameBoundary()) {
-					throw new SoftEndOfStreamException("Stream closed between frames");
+					throw new EOFException("Stream closed between frames");
 				}
 				try {
 					this.decoder.endOfStream();

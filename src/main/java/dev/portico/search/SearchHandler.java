@@ -1,18 +1,16 @@
 package dev.portico.search;
 
-import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import dev.portico.search.SearchDecodeResult;
 import dev.portico.protocol.SearchFrameEncoder;
-import dev.portico.search.SearchReply;
-import dev.portico.search.SearchResponder;
-import dev.portico.connection.ConnectionHandler;
-import dev.portico.connection.ConnectionState;
-import dev.portico.connection.FrameReader;
-import dev.portico.connection.TcpServer;
+import dev.portico.tcp.CloseReason;
+import dev.portico.tcp.ConnectionHandler;
+import dev.portico.tcp.ConnectionState;
+import dev.portico.tcp.FrameReader;
+import dev.portico.tcp.TcpContext;
 
 /**
  * Answers search requests on the connection's own thread, so pipelined requests are answered in
@@ -20,11 +18,13 @@ import dev.portico.connection.TcpServer;
  * server does. A bad frame gets one {@code {"error": ...}} frame when one can still be framed,
  * then the connection closes; the event is counted by kind and logged at WARN with the peer.
  */
-final class SearchHandler implements ConnectionHandler {
+final class SearchHandler implements ConnectionHandler<SearchDecodeResult> {
 
-	private final int maxContentLength;
+	private final TcpContext context;
 
 	private final SearchResponder responder;
+
+	private final int maxContentLength;
 
 	private final boolean keepAlive;
 
@@ -32,45 +32,38 @@ final class SearchHandler implements ConnectionHandler {
 
 	private final Timer error;
 
-	private TcpServer server;
-
-	SearchHandler(String listener, SearchIndex index, int maxContentLength, boolean keepAlive, MeterRegistry meters) {
-		this.maxContentLength = maxContentLength;
+	SearchHandler(TcpContext context, SearchIndex index, int maxContentLength, boolean keepAlive, MeterRegistry meters) {
+		this.context = context;
 		this.responder = new SearchResponder(index::get);
+		this.maxContentLength = maxContentLength;
 		this.keepAlive = keepAlive;
-		this.success = timer(meters, listener, "success");
-		this.error = timer(meters, listener, "error");
-	}
-
-	/** Attach the server this handler serves (they refer to each other). */
-	TcpServer bind(TcpServer server) {
-		this.server = server;
-		return server;
+		this.success = timer(meters, context.name(), "success");
+		this.error = timer(meters, context.name(), "error");
 	}
 
 	/** A reader with the protocol's incremental decoder, one per connection. */
 	@Override
-	public FrameReader newReader(ConnectionState connection) {
+	public FrameReader<SearchDecodeResult> newReader(ConnectionState connection) {
 		return new SearchFrameReader(connection, this.maxContentLength);
 	}
 
 	@Override
-	public void onMessage(ConnectionState connection, Object unit) {
+	public void onMessage(ConnectionState connection, SearchDecodeResult request) {
 		long started = System.nanoTime();
-		SearchReply reply = this.responder.reply((SearchDecodeResult) unit);
+		SearchReply reply = this.responder.reply(request);
 		if (reply.message() != null) {
 			connection.write(SearchFrameEncoder.encode(reply.message()), 1);
 		}
-		(reply.isError() ? this.error : this.success).record(System.nanoTime() - started,
-				java.util.concurrent.TimeUnit.NANOSECONDS);
+		(reply.isError() ? this.error : this.success).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
 		if (reply.isError()) {
-			String kind = reply.error().name().toLowerCase(Locale.ROOT).replace('_', '-');
-			this.server.warn(kind, "Listener '" + this.server.settings().name() + "': bad request from "
-					+ connection.remoteAddress() + " (" + kind + "); answered and closed");
-			connection.close(kind);
+			SearchErrorKind kind = SearchErrorKind.of(reply.error());
+			this.context.log()
+				.error(kind, "bad request from " + connection.remoteAddress() + " (" + kind.tag() + "); "
+						+ ((reply.message() != null) ? "answered with an error and closed" : "closed without an answer"));
+			connection.close(CloseReason.BAD_INPUT);
 		}
 		else if (!this.keepAlive) {
-			connection.close("answered");
+			connection.close(CloseReason.ANSWERED);
 		}
 	}
 

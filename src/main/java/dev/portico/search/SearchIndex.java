@@ -1,19 +1,24 @@
 package dev.portico.search;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -23,17 +28,20 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.portico.protocol.PythonJson;
 
 /**
- * The search index: a thread-safe map of query to answer, in insertion order, loaded from a JSON
+ * The search index: a thread-safe map of query to answer, in insertion order, kept in a JSON
  * object file ({@code {"key": "value", ...}}) and written back to it atomically on every change.
  *
  * <p>Reads are lock-free over an immutable snapshot; changes are serialized. A change first writes
- * the whole index to {@code <file>.tmp} in the same directory, forces it to disk, then renames it
- * over the file; only when that succeeded does the new snapshot become visible. A failed write
- * leaves the file and the in-memory index as they were and throws {@link SearchIndexException}.
- * The file is written as Python's {@code json.dump(index, f, indent=2, ensure_ascii=False)} would,
- * plus a final newline.
+ * the whole index to {@code <file>.tmp} beside the file (the real file, when it is a symbolic
+ * link), with the file's permissions, forces it to disk, then renames it over the file; only when
+ * that succeeded does the new snapshot become visible. A failed write leaves the file and the
+ * in-memory index as they were and throws {@link SearchIndexException}. The file is written as
+ * Python's {@code json.dump(index, f, indent=2, ensure_ascii=False)} would, plus a final newline.
  */
 public class SearchIndex {
+
+	/** The index shipped in the jar: the three entries of the specification. */
+	static final String EMBEDDED = "search-index.json";
 
 	private static final JsonMapper MAPPER = JsonMapper.builder()
 		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -46,15 +54,46 @@ public class SearchIndex {
 	private volatile Map<String, String> entries;
 
 	/**
-	 * Load the index from a file.
+	 * Load the index from a file it is also written back to.
 	 * @param file a JSON object whose values are all strings
 	 * @throws SearchIndexException if the file is missing, unreadable or not such an object
 	 */
 	public SearchIndex(Path file) {
-		this.file = Objects.requireNonNull(file, "file");
-		this.entries = read(file);
+		this(file, read(file));
 	}
 
+	private SearchIndex(Path file, Map<String, String> entries) {
+		this.file = Objects.requireNonNull(file, "file");
+		this.entries = entries;
+	}
+
+	/**
+	 * The index of the data directory's copy if there is one, else of the seed (a file, or the
+	 * index shipped in the jar when {@code seed} is null); changes go to the data directory's copy.
+	 * @throws SearchIndexException naming the file that is missing or corrupt
+	 */
+	public static SearchIndex open(Path dataDir, Path seed) {
+		Path live = dataDir.resolve("search-index.json");
+		// a configured seed is checked even when the data copy exists: a wrong path is a mistake
+		Map<String, String> seeded = (seed != null) ? read(seed) : null;
+		if (Files.exists(live)) {
+			return new SearchIndex(live);
+		}
+		if (seeded != null) {
+			return new SearchIndex(live, seeded);
+		}
+		try (InputStream in = SearchIndex.class.getClassLoader().getResourceAsStream(EMBEDDED)) {
+			if (in == null) {
+				throw new SearchIndexException(null, "The jar holds no " + EMBEDDED, null);
+			}
+			return new SearchIndex(live, parse(Path.of("classpath:" + EMBEDDED), in.readAllBytes()));
+		}
+		catch (IOException ex) {
+			throw new SearchIndexException(null, "Cannot read the shipped search index: " + ex, ex);
+		}
+	}
+
+	/** The file changes are written to. */
 	public Path getFile() {
 		return this.file;
 	}
@@ -139,13 +178,15 @@ public class SearchIndex {
 	}
 
 	private static Map<String, String> read(Path file) {
-		byte[] bytes;
 		try {
-			bytes = Files.readAllBytes(file);
+			return parse(file, Files.readAllBytes(file));
 		}
 		catch (IOException ex) {
 			throw new SearchIndexException(file, "Cannot read search index file " + file + ": " + ex, ex);
 		}
+	}
+
+	private static Map<String, String> parse(Path file, byte[] bytes) {
 		try {
 			String text = StandardCharsets.UTF_8.newDecoder()
 				.onMalformedInput(CodingErrorAction.REPORT)
@@ -166,8 +207,7 @@ public class SearchIndex {
 			return Collections.unmodifiableMap(entries);
 		}
 		catch (CharacterCodingException | JacksonException | IllegalArgumentException ex) {
-			throw new SearchIndexException(file,
-					"Corrupt search index file " + file + ": " + describe(ex), ex);
+			throw new SearchIndexException(file, "Corrupt search index file " + file + ": " + describe(ex), ex);
 		}
 	}
 
@@ -181,26 +221,35 @@ public class SearchIndex {
 		return ex.getMessage();
 	}
 
-	/** Write to a sibling temporary file, force it to disk, then rename it over the file. */
+	/**
+	 * Write to a temporary file beside the real file (a symbolic link is followed, not replaced),
+	 * with the real file's permissions, force it to disk, then rename it over the real file.
+	 */
 	private static void write(Path file, Map<String, String> entries) {
 		Path target = file.toAbsolutePath();
-		Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
 		byte[] bytes = (PythonJson.write(entries, 2) + "\n").getBytes(StandardCharsets.UTF_8);
-		boolean created = false;
+		Path temporary = null;
 		try {
+			if (Files.exists(target)) {
+				target = target.toRealPath();
+			}
+			else {
+				Files.createDirectories(target.getParent());
+			}
+			temporary = target.resolveSibling(target.getFileName() + ".tmp");
 			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
 					StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-				created = true;
 				ByteBuffer buffer = ByteBuffer.wrap(bytes);
 				while (buffer.hasRemaining()) {
 					channel.write(buffer);
 				}
 				channel.force(true);
 			}
+			copyPermissions(target, temporary);
 			Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 		}
 		catch (IOException ex) {
-			if (created) {
+			if (temporary != null) {
 				try {
 					Files.deleteIfExists(temporary);
 				}
@@ -211,6 +260,18 @@ public class SearchIndex {
 			throw new SearchIndexException(file, "Cannot write search index file " + file + ": " + ex, ex);
 		}
 		forceDirectory(target.getParent());
+	}
+
+	private static void copyPermissions(Path from, Path to) throws IOException {
+		if (!Files.exists(from)) {
+			return;
+		}
+		PosixFileAttributeView view = Files.getFileAttributeView(from, PosixFileAttributeView.class,
+				LinkOption.NOFOLLOW_LINKS);
+		if (view != null) {
+			Set<PosixFilePermission> permissions = view.readAttributes().permissions();
+			Files.setPosixFilePermissions(to, permissions);
+		}
 	}
 
 	/** Make the rename itself durable where the platform allows opening a directory. */

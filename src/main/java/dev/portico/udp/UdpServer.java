@@ -5,26 +5,31 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.channel.NullChannel;
+import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.udp.inbound.UnicastReceivingChannelAdapter;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.MessageHandler;
+import org.springframework.messaging.SubscribableChannel;
+import org.springframework.messaging.support.MessageBuilder;
 
-import dev.portico.connection.RateLimitedLog;
-import dev.portico.connection.TrafficStats;
-import dev.portico.listener.ListenerProperties;
+import dev.portico.listener.ListenerContext;
 import dev.portico.listener.ListenerRuntime;
-import dev.portico.listener.UdpReply;
+import dev.portico.listener.PorticoHeaders;
+import dev.portico.listener.TrafficStats;
+
+import static dev.portico.listener.Throwables.rootMessage;
 
 /**
  * A UDP listener on Spring Integration's {@link UnicastReceivingChannelAdapter}: its receive
@@ -35,13 +40,11 @@ import dev.portico.listener.UdpReply;
  */
 final class UdpServer implements ListenerRuntime {
 
-	private static final Log logger = LogFactory.getLog(UdpServer.class);
-
 	static final byte[] ACK_PREFIX = "Message received: ".getBytes(StandardCharsets.US_ASCII);
 
-	private final String name;
+	private final ListenerContext context;
 
-	private final ListenerProperties properties;
+	private final UdpOptions options;
 
 	private final TrafficStats stats;
 
@@ -49,17 +52,16 @@ final class UdpServer implements ListenerRuntime {
 
 	private final ApplicationEventPublisher eventPublisher;
 
-	private final RateLimitedLog warnings = new RateLimitedLog(logger, Duration.ofSeconds(10));
+	private final MessageHandler outbound = this::sendOutbound;
 
 	private Adapter adapter;
 
 	private ThreadPoolExecutor executor;
 
-	UdpServer(String name, ListenerProperties properties, TrafficStats stats, BeanFactory beanFactory,
-			ApplicationEventPublisher eventPublisher) {
-		this.name = name;
-		this.properties = properties;
-		this.stats = stats;
+	UdpServer(ListenerContext context, BeanFactory beanFactory, ApplicationEventPublisher eventPublisher) {
+		this.context = context;
+		this.options = context.definition().options(UdpOptions.class);
+		this.stats = context.stats();
 		this.beanFactory = beanFactory;
 		this.eventPublisher = eventPublisher;
 	}
@@ -68,7 +70,8 @@ final class UdpServer implements ListenerRuntime {
 	public synchronized int start() throws IOException {
 		DatagramSocket socket = new DatagramSocket(null);
 		try {
-			socket.bind(new InetSocketAddress(InetAddress.getByName(this.properties.bind()), this.properties.port()));
+			socket.bind(new InetSocketAddress(InetAddress.getByName(this.context.definition().bind()),
+					this.context.definition().port()));
 			socket.setReceiveBufferSize(4 * 1024 * 1024);
 		}
 		catch (IOException ex) {
@@ -78,22 +81,26 @@ final class UdpServer implements ListenerRuntime {
 		// the receive loop's one thread
 		ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 				(task) -> {
-					Thread thread = new Thread(task, "portico-" + this.name);
+					Thread thread = new Thread(task, "portico-" + this.context.name());
 					thread.setDaemon(true);
 					return thread;
 				});
-		Adapter newAdapter = new Adapter(socket, this.properties.maxMessageBytes() + 1);
+		Adapter newAdapter = new Adapter(socket, this.options.maxMessageBytes() + 1);
 		newAdapter.setSocket(socket);
-		newAdapter.setReceiveBufferSize(this.properties.maxMessageBytes() + 1);
+		newAdapter.setReceiveBufferSize(this.options.maxMessageBytes() + 1);
 		newAdapter.setTaskExecutor(pool);
 		newAdapter.setOutputChannel(new NullChannel());
 		newAdapter.setBeanFactory(this.beanFactory);
 		newAdapter.setApplicationEventPublisher(this.eventPublisher);
-		newAdapter.setBeanName("portico." + this.name);
+		newAdapter.setBeanName("portico." + this.context.name());
 		newAdapter.afterPropertiesSet();
 		newAdapter.start();
 		this.adapter = newAdapter;
 		this.executor = pool;
+		SubscribableChannel channel = this.context.outboundChannel();
+		if (channel != null) {
+			channel.subscribe(this.outbound);
+		}
 		return socket.getLocalPort();
 	}
 
@@ -101,6 +108,10 @@ final class UdpServer implements ListenerRuntime {
 	public synchronized void stop() {
 		if (this.adapter == null) {
 			return;
+		}
+		SubscribableChannel channel = this.context.outboundChannel();
+		if (channel != null) {
+			channel.unsubscribe(this.outbound);
 		}
 		this.adapter.stop();
 		this.adapter.getSocket().close();
@@ -121,13 +132,17 @@ final class UdpServer implements ListenerRuntime {
 	void handle(DatagramSocket socket, DatagramPacket packet) {
 		int length = packet.getLength();
 		this.stats.received(length);
-		if (length > this.properties.maxMessageBytes()) {
-			this.stats.error("oversized");
-			this.warnings.warn("oversized", "Listener '" + this.name + "': dropped a datagram from "
-					+ packet.getSocketAddress() + " larger than " + this.properties.maxMessageBytes() + " bytes");
+		if (length > this.options.maxMessageBytes()) {
+			this.context.log()
+				.error(UdpErrorKind.OVERSIZED, "dropped a datagram from " + packet.getSocketAddress() + " larger than "
+						+ this.options.maxMessageBytes() + " bytes");
 			return;
 		}
-		byte[] reply = reply(this.properties.reply(), packet.getData(), packet.getOffset(), length);
+		MessageChannel inbound = this.context.inboundChannel();
+		if (inbound != null) {
+			sendInbound(inbound, packet);
+		}
+		byte[] reply = reply(this.options.reply(), packet.getData(), packet.getOffset(), length);
 		if (reply == null) {
 			return;
 		}
@@ -137,10 +152,62 @@ final class UdpServer implements ListenerRuntime {
 		}
 		catch (IOException ex) {
 			if (!socket.isClosed()) {
-				this.stats.error("send");
-				this.warnings.warn("send", "Listener '" + this.name + "': reply to " + packet.getSocketAddress()
-						+ " failed: " + ex.getMessage());
+				this.context.log()
+					.error(UdpErrorKind.SEND, "reply to " + packet.getSocketAddress() + " failed: " + ex.getMessage());
 			}
+		}
+	}
+
+	/** A copy of the datagram for the inbound channel, with its sender's address and port. */
+	private void sendInbound(MessageChannel inbound, DatagramPacket packet) {
+		byte[] payload = Arrays.copyOfRange(packet.getData(), packet.getOffset(),
+				packet.getOffset() + packet.getLength());
+		try {
+			inbound.send(MessageBuilder.withPayload(payload)
+				.setHeader(IpHeaders.IP_ADDRESS, packet.getAddress().getHostAddress())
+				.setHeader(IpHeaders.PORT, packet.getPort())
+				.setHeader(IpHeaders.PACKET_ADDRESS, packet.getSocketAddress())
+				.setHeader(PorticoHeaders.LISTENER, this.context.name())
+				.build());
+		}
+		catch (RuntimeException ex) {
+			this.context.log()
+				.error(UdpErrorKind.CHANNEL, "the inbound channel refused a datagram from " + packet.getSocketAddress()
+						+ ": " + rootMessage(ex));
+		}
+	}
+
+	/**
+	 * Sends a message from the outbound channel, from the listening socket, to the address its
+	 * {@code ip_packetAddress} header (or {@code ip_address} and {@code ip_port}) names.
+	 */
+	private void sendOutbound(Message<?> message) {
+		Adapter current = this.adapter;
+		if (current == null) {
+			throw new MessageDeliveryException(message, "Listener '" + this.context.name() + "' is stopped");
+		}
+		Object packetAddress = message.getHeaders().get(IpHeaders.PACKET_ADDRESS);
+		SocketAddress target;
+		if (packetAddress instanceof SocketAddress address) {
+			target = address;
+		}
+		else {
+			Object host = message.getHeaders().get(IpHeaders.IP_ADDRESS);
+			Object port = message.getHeaders().get(IpHeaders.PORT);
+			if (host == null || !(port instanceof Number number)) {
+				throw new MessageDeliveryException(message,
+						"An outbound datagram needs the ip_packetAddress header, or ip_address and ip_port");
+			}
+			target = new InetSocketAddress(host.toString(), number.intValue());
+		}
+		Object payload = message.getPayload();
+		byte[] bytes = (payload instanceof byte[] raw) ? raw : payload.toString().getBytes(StandardCharsets.UTF_8);
+		try {
+			current.socket().send(new DatagramPacket(bytes, bytes.length, target));
+			this.stats.sent(bytes.length, 1);
+		}
+		catch (IOException ex) {
+			throw new MessageDeliveryException(message, "Sending to " + target + " failed: " + ex.getMessage());
 		}
 	}
 
@@ -166,6 +233,10 @@ final class UdpServer implements ListenerRuntime {
 	private final class Adapter extends UnicastReceivingChannelAdapter {
 
 		private final DatagramSocket socket;
+
+		DatagramSocket socket() {
+			return this.socket;
+		}
 
 		Adapter(DatagramSocket socket, int bufferSize) {
 			super(socket.getLocalPort());

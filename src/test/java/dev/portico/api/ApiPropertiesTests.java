@@ -8,7 +8,7 @@ class ApiPropertiesTests {
 
 	@Test
 	void shouldMaskThePasswordWhenPrinted() {
-		ApiProperties properties = new ApiProperties("admin", "s3cret-value", null, null);
+		ApiProperties properties = new ApiProperties("admin", "s3cret-value", true, null);
 		assertThat(properties.toString()).doesNotContain("s3cret-value").contains("admin", "******");
 		assertThat(properties.password()).isEqualTo("s3cret-value");
 	}

@@ -1,10 +1,11 @@
 package dev.portico.cli;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
+import dev.portico.support.Keys;
 import dev.portico.listener.Listener;
-import dev.portico.listener.ListenerProperties;
-import dev.portico.listener.ListenerType;
 import dev.portico.support.ListenerTestSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,7 +15,7 @@ class CliPorticoIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldEchoTextWhenTheEchoClientTalksToAnEchoListener() {
-		Listener echo = start("cli-echo", loopback(ListenerType.ECHO, false));
+		Listener echo = start("cli-echo", loopback("echo", false));
 		CliRun run = CliRun.of("client", "echo", "--port", port(echo), "Hello, world");
 		assertThat(run.exitCode()).isZero();
 		assertThat(run.out()).isEqualTo("Hello, world" + System.lineSeparator());
@@ -22,7 +23,7 @@ class CliPorticoIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldEchoEveryConnectionWhenTheMulticonnClientTalksToAMulticonnListener() {
-		Listener multiconn = start("cli-multiconn", loopback(ListenerType.MULTICONN, false));
+		Listener multiconn = start("cli-multiconn", loopback("multiconn", false));
 		CliRun run = CliRun.of("client", "multiconn", "--port", port(multiconn), "--conns", "3");
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		assertThat(run.out()).contains(": 3 echoed exactly, 0 mismatched, 0 failed");
@@ -30,7 +31,7 @@ class CliPorticoIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldPrintResultsWhenTheSearchClientTalksToASearchListener() {
-		Listener search = start("cli-search", loopback(ListenerType.SEARCH, false));
+		Listener search = start("cli-search", loopback("search", false));
 		CliRun found = CliRun.of("client", "search", "--port", port(search), "search", "morpheus");
 		assertThat(found.exitCode()).as(found.err()).isZero();
 		assertThat(found.out()).isEqualTo("Follow the white rabbit. 🐰" + System.lineSeparator());
@@ -41,7 +42,7 @@ class CliPorticoIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldPrintTheReplyWhenTheUdpClientTalksToAUdpListener() {
-		Listener udp = start("cli-udp", loopback(ListenerType.UDP, false));
+		Listener udp = start("cli-udp", loopback("udp", false));
 		CliRun run = CliRun.of("client", "udp", "--port", port(udp), "ping");
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		assertThat(run.out()).isEqualTo("ping" + System.lineSeparator());
@@ -49,7 +50,7 @@ class CliPorticoIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldVerifyEveryByteWhenBenchingAnEchoListener() {
-		Listener echo = start("cli-bench-echo", loopback(ListenerType.ECHO, false));
+		Listener echo = start("cli-bench-echo", loopback("echo", false));
 		CliRun run = CliRun.of("bench", "echo", "--port", port(echo), "--conns", "8", "--pipeline", "2",
 				"--warmup", "0", "--duration", "1s", "--json");
 		assertThat(run.exitCode()).as(run.err()).isZero();
@@ -58,16 +59,15 @@ class CliPorticoIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldVerifyEveryAnswerWhenBenchingAKeepAliveSearchListener() {
-		Listener search = start("cli-bench-search", loopback(ListenerType.SEARCH, true));
+		Listener search = start("cli-bench-search", loopback("search", true));
 		CliRun run = CliRun.of("bench", "search", "--keep-alive", "--port", port(search), "--conns", "4",
 				"--pipeline", "2", "--warmup", "0", "--duration", "1s", "--json");
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		assertThat(run.out()).contains("\"mismatches\": 0", "\"errors\": 0");
 	}
 
-	private static ListenerProperties loopback(ListenerType type, boolean keepAlive) {
-		return new ListenerProperties(type, 0, "127.0.0.1", null, null, null, null, null, null, null, null, null,
-				keepAlive, null);
+	private static Map<String, Object> loopback(String type, boolean keepAlive) {
+		return Keys.of(type, 0, "bind", "127.0.0.1", "keep-alive", type.equals("search") ? keepAlive : null);
 	}
 
 	private static String port(Listener listener) {

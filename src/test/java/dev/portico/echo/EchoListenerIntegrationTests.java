@@ -16,9 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.portico.support.Keys;
 import dev.portico.listener.Listener;
-import dev.portico.listener.ListenerProperties;
-import dev.portico.listener.ListenerType;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
 
@@ -30,7 +29,7 @@ class EchoListenerIntegrationTests extends ListenerTestSupport {
 	@ParameterizedTest
 	@ValueSource(ints = { 1, 64, 1500, 65_536, 1_000_000, 8 * 1024 * 1024 })
 	void shouldEchoEveryByteInOrderWhateverThePayloadSize(int size) throws Exception {
-		Listener echo = start("echo-sizes", ListenerProperties.of(ListenerType.ECHO, 0));
+		Listener echo = start("echo-sizes", Keys.of("echo", 0));
 		byte[] payload = new byte[size];
 		new Random(size).nextBytes(payload);
 		try (Socket socket = Sockets.connect(echo.port())) {
@@ -55,7 +54,7 @@ class EchoListenerIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldServe500ConcurrentConnectionsEachEchoing100Messages() throws Exception {
-		Listener echo = start("echo-many", ListenerProperties.of(ListenerType.ECHO, 0));
+		Listener echo = start("echo-many", Keys.of("echo", 0));
 		int connections = 500;
 		int messages = 100;
 		List<Socket> sockets = new ArrayList<>();
@@ -97,7 +96,7 @@ class EchoListenerIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldEchoEverythingToAClientThatShutsDownItsOutput() throws Exception {
-		Listener echo = start("echo-half", ListenerProperties.of(ListenerType.ECHO, 0));
+		Listener echo = start("echo-half", Keys.of("echo", 0));
 		byte[] payload = new byte[200_000];
 		new Random(7).nextBytes(payload);
 		try (Socket socket = Sockets.connect(echo.port())) {

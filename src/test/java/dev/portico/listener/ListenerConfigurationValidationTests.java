@@ -33,7 +33,7 @@ class ListenerConfigurationValidationTests {
 			""")
 	void shouldStopStartUpWithAMessageNamingTheKeyWhenAValueIsInvalid(String property, String key,
 			CapturedOutput output) {
-		String[] properties = { "spring.config.location=classpath:/application.yml",
+		String[] properties = { "spring.config.location=classpath:/no-listeners.yml",
 				"portico.listeners.echo.type=echo", "portico.listeners.echo.port=0", property };
 		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(PorticoApplication.class)
 			.web(WebApplicationType.NONE)

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.portico.support.Keys;
 import dev.portico.listener.ListenerOutcome.Result;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
@@ -20,7 +21,7 @@ class ListenerLifecycleIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldCreateStartStopRestartAndDeleteAListener() throws Exception {
-		Listener echo = start("life-basic", ListenerProperties.of(ListenerType.ECHO, 0));
+		Listener echo = start("life-basic", Keys.of("echo", 0));
 		int port = echo.port();
 		assertEchoes(port);
 		assertThat(this.registry.stop("life-basic").result()).isEqualTo(Result.STOPPED);
@@ -35,7 +36,7 @@ class ListenerLifecycleIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldCloseOpenConnectionsAndFreeThePortWhenStopped() throws Exception {
-		Listener echo = start("life-stop", ListenerProperties.of(ListenerType.MULTICONN, 0));
+		Listener echo = start("life-stop", Keys.of("multiconn", 0));
 		int port = echo.port();
 		try (Socket socket = Sockets.connect(port)) {
 			await().atMost(5, TimeUnit.SECONDS).until(() -> echo.connections().size() == 1);
@@ -56,17 +57,17 @@ class ListenerLifecycleIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldRestartOnTheSamePortAtOnce() throws Exception {
-		Listener first = start("life-port", ListenerProperties.of(ListenerType.ECHO, 0));
+		Listener first = start("life-port", Keys.of("echo", 0));
 		int port = first.port();
 		this.registry.delete("life-port");
-		Listener again = start("life-port", ListenerProperties.of(ListenerType.ECHO, port));
+		Listener again = start("life-port", Keys.of("echo", port));
 		assertThat(again.port()).isEqualTo(port);
 		assertEchoes(port);
 	}
 
 	@Test
 	void shouldTreatStartingTwiceAndStoppingAStoppedListenerAsHarmless() {
-		start("life-idem", ListenerProperties.of(ListenerType.ECHO, 0));
+		start("life-idem", Keys.of("echo", 0));
 		assertThat(this.registry.start("life-idem").result()).isEqualTo(Result.ALREADY_RUNNING);
 		assertThat(this.registry.stop("life-idem").result()).isEqualTo(Result.STOPPED);
 		assertThat(this.registry.stop("life-idem").result()).isEqualTo(Result.ALREADY_STOPPED);
@@ -74,25 +75,25 @@ class ListenerLifecycleIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldRefuseADuplicateNameOrPortAndAnInvalidDefinition() {
-		Listener echo = start("life-dup", ListenerProperties.of(ListenerType.ECHO, 0));
-		assertThat(this.registry.create("life-dup", ListenerProperties.of(ListenerType.UDP, 0)).result())
+		Listener echo = start("life-dup", Keys.of("echo", 0));
+		assertThat(this.registry.create("life-dup", Keys.of("udp", 0)).result())
 			.isEqualTo(Result.NAME_TAKEN);
-		ListenerOutcome created = this.registry.create("life-dup2", ListenerProperties.of(ListenerType.ECHO, 0));
+		ListenerOutcome created = this.registry.create("life-dup2", Keys.of("echo", 0));
 		assertThat(created.result()).isEqualTo(Result.CREATED);
 		this.registry.delete("life-dup2");
 		this.registry.delete("life-dup");
-		ListenerOutcome fixed = this.registry.create("life-fixed", ListenerProperties.of(ListenerType.ECHO, 40_001));
-		assertThat(this.registry.create("life-fixed2", ListenerProperties.of(ListenerType.MULTICONN, 40_001)).result())
+		ListenerOutcome fixed = this.registry.create("life-fixed", Keys.of("echo", 40_001));
+		assertThat(this.registry.create("life-fixed2", Keys.of("multiconn", 40_001)).result())
 			.isEqualTo(Result.PORT_TAKEN);
 		// the same number on the other transport is another port
-		assertThat(this.registry.create("life-fixed-udp", ListenerProperties.of(ListenerType.UDP, 40_001)).result())
+		assertThat(this.registry.create("life-fixed-udp", Keys.of("udp", 40_001)).result())
 			.isEqualTo(Result.CREATED);
 		this.registry.delete("life-fixed");
 		this.registry.delete("life-fixed-udp");
 		assertThat(fixed.result()).isEqualTo(Result.CREATED);
-		assertThat(this.registry.create("Bad Name", ListenerProperties.of(ListenerType.ECHO, 0)).result())
+		assertThat(this.registry.create("Bad Name", Keys.of("echo", 0)).result())
 			.isEqualTo(Result.INVALID);
-		assertThat(this.registry.create("bad-port", ListenerProperties.of(ListenerType.ECHO, 70_000)).detail())
+		assertThat(this.registry.create("bad-port", Keys.of("echo", 70_000)).detail())
 			.contains("port");
 		assertThat(echo.state()).isEqualTo(ListenerState.STOPPED);
 	}
@@ -101,7 +102,7 @@ class ListenerLifecycleIntegrationTests extends ListenerTestSupport {
 	void shouldFailWithTheCauseWhenThePortIsTakenAndStartOnceItIsFree() throws Exception {
 		ServerSocket holder = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"));
 		int port = holder.getLocalPort();
-		this.registry.create("life-fail", ListenerProperties.of(ListenerType.ECHO, port));
+		this.registry.create("life-fail", Keys.of("echo", port));
 		try {
 			ListenerOutcome failed = this.registry.start("life-fail");
 			assertThat(failed.result()).isEqualTo(Result.BIND_FAILED);
@@ -119,7 +120,7 @@ class ListenerLifecycleIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldLeaveTheThreadCountWhereItWasAfter50StopStartCycles() throws Exception {
-		Listener echo = start("life-cycles", ListenerProperties.of(ListenerType.MULTICONN, 0));
+		Listener echo = start("life-cycles", Keys.of("multiconn", 0));
 		assertEchoes(echo.port());
 		int before = Thread.activeCount();
 		for (int i = 0; i < 50; i++) {
@@ -132,9 +133,7 @@ class ListenerLifecycleIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldRefuseTheConnectionPastTheLimitAtOnceAndCountIt() throws Exception {
-		ListenerProperties limited = new ListenerProperties(ListenerType.ECHO, 0, null, null, 3, null, null, null,
-				null, null, null, null, null, null);
-		Listener echo = start("limit-conns", limited);
+		Listener echo = start("limit-conns", Keys.of("echo", 0, "max-connections", 3));
 		Socket[] open = new Socket[3];
 		try {
 			for (int i = 0; i < 3; i++) {
@@ -170,9 +169,7 @@ class ListenerLifecycleIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldCloseAnIdleConnectionAfterTheIdleTimeout() throws Exception {
-		ListenerProperties idle = new ListenerProperties(ListenerType.ECHO, 0, null, null, null, null,
-				Duration.ofMillis(500), null, null, null, null, null, null, null);
-		Listener echo = start("limit-idle", idle);
+		Listener echo = start("limit-idle", Keys.of("echo", 0, "idle-timeout", "500ms"));
 		try (Socket socket = Sockets.connect(echo.port())) {
 			long started = System.nanoTime();
 			assertThat(socket.getInputStream().read()).isEqualTo(-1);

@@ -19,12 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.util.unit.DataSize;
-
+import dev.portico.support.Keys;
 import dev.portico.listener.Listener;
-import dev.portico.listener.ListenerProperties;
-import dev.portico.listener.ListenerType;
-import dev.portico.listener.MessagePush;
+import dev.portico.tcp.Broadcast;
+import dev.portico.tcp.PushResult;
+import dev.portico.tcp.TcpServer;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
 
@@ -37,7 +36,7 @@ class MulticonnListenerIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldAnswerTheTutorialMulticonnClientWith1000Connections() throws Exception {
-		Listener multiconn = start("multi-tutorial", ListenerProperties.of(ListenerType.MULTICONN, 0));
+		Listener multiconn = start("multi-tutorial", Keys.of("multiconn", 0));
 		int connections = 1000;
 		List<Conversation> conversations = new ArrayList<>();
 		try (Selector selector = Selector.open()) {
@@ -88,8 +87,8 @@ class MulticonnListenerIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldDeliverAPushToOneConnectionAndABroadcastToAllExactlyOnce() throws Exception {
-		Listener multiconn = start("multi-push", ListenerProperties.of(ListenerType.MULTICONN, 0));
-		MessagePush push = multiconn.push().orElseThrow();
+		Listener multiconn = start("multi-push", Keys.of("multiconn", 0));
+		TcpServer<?> push = (TcpServer<?>) multiconn.runtime();
 		try (Socket first = Sockets.connect(multiconn.port()); Socket second = Sockets.connect(multiconn.port())) {
 			await().atMost(5, TimeUnit.SECONDS).until(() -> multiconn.connections().size() == 2);
 			String firstId = multiconn.connections()
@@ -98,9 +97,9 @@ class MulticonnListenerIntegrationTests extends ListenerTestSupport {
 				.findFirst()
 				.orElseThrow()
 				.id();
-			assertThat(push.push(firstId, "only you\n".getBytes())).isEqualTo(MessagePush.Result.QUEUED);
-			assertThat(push.push("no-such-id", "x".getBytes())).isEqualTo(MessagePush.Result.NO_SUCH_CONNECTION);
-			assertThat(push.broadcast("everyone\n".getBytes())).isEqualTo(new MessagePush.Broadcast(2, 0));
+			assertThat(push.push(firstId, "only you\n".getBytes())).isEqualTo(PushResult.QUEUED);
+			assertThat(push.push("no-such-id", "x".getBytes())).isEqualTo(PushResult.NO_SUCH_CONNECTION);
+			assertThat(push.broadcast("everyone\n".getBytes())).isEqualTo(new Broadcast(2, 0));
 			assertThat(new String(Sockets.readExactly(first.getInputStream(), 18))).isEqualTo("only you\neveryone\n");
 			assertThat(new String(Sockets.readExactly(second.getInputStream(), 9))).isEqualTo("everyone\n");
 			// and nothing more: an echo round trip comes next on each
@@ -114,9 +113,7 @@ class MulticonnListenerIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldThrottleAndThenCloseAClientThatNeverReadsWhileOthersKeepEchoing() throws Exception {
-		ListenerProperties properties = new ListenerProperties(ListenerType.MULTICONN, 0, null, null, null, null, null,
-				java.time.Duration.ofSeconds(3), null, null, DataSize.ofKilobytes(256), null, null, null);
-		Listener multiconn = start("multi-slow", properties);
+		Listener multiconn = start("multi-slow", Keys.of("multiconn", 0, "write-timeout", "3s", "max-queued-bytes", "256KB"));
 		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 		long heapBefore = memory.getHeapMemoryUsage().getUsed();
 		AtomicLong written = new AtomicLong();

@@ -1,12 +1,11 @@
 package dev.portico.protocol;
 
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 
 import org.junit.jupiter.api.Test;
-
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -21,9 +20,9 @@ class ChunkReaderTests {
 	}
 
 	@Test
-	void shouldSignalSoftEndOfStreamWhenTheStreamEnds() {
+	void shouldSignalEndOfStreamWhenTheStreamEnds() {
 		ChunkReader reader = new ChunkReader(16);
-		assertThatExceptionOfType(SoftEndOfStreamException.class)
+		assertThatExceptionOfType(EOFException.class)
 			.isThrownBy(() -> reader.read(new ByteArrayInputStream(new byte[0])));
 	}
 

@@ -1,5 +1,6 @@
 package dev.portico.reliability;
 
+import java.util.Map;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,15 +15,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import dev.portico.support.Keys;
 import dev.portico.listener.Listener;
-import dev.portico.listener.ListenerProperties;
-import dev.portico.listener.ListenerType;
 import dev.portico.support.FaultProxy;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
@@ -37,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * no extra thread, and the event is logged once at most. Figures are printed as {@code FIGURE}
  * lines for the README's reliability table.
  */
+@Tag("slow")
 @ExtendWith(OutputCaptureExtension.class)
 class FaultInjectionIntegrationTests extends ListenerTestSupport {
 
@@ -47,7 +49,7 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 	@Test
 	void shouldCloseAndWarnOnceWhenASearchPeerResetsMidHeader(CapturedOutput output) throws Exception {
 		long threads = jvmThreads();
-		Listener search = start("fault-reset", tcp(ListenerType.SEARCH, null, null, null, true));
+		Listener search = start("fault-reset", tcp("search", null, null, null, true));
 		try (Socket socket = Sockets.connect(search.port())) {
 			// the 2-byte length prefix and half of the JSON header, then an RST instead of the rest
 			socket.getOutputStream().write(Arrays.copyOf(MORPHEUS_REQUEST, 2 + 51));
@@ -63,7 +65,7 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldRateLimitTheWarningsWhenManyPeersReset(CapturedOutput output) throws Exception {
-		Listener search = start("fault-resets", tcp(ListenerType.SEARCH, null, null, null, true));
+		Listener search = start("fault-resets", tcp("search", null, null, null, true));
 		int peers = 50;
 		for (int i = 0; i < peers; i++) {
 			try (Socket socket = Sockets.connect(search.port())) {
@@ -83,8 +85,8 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldEchoEverythingWhenAPeerHalfClosesMidMessage() throws Exception {
-		for (ListenerType type : new ListenerType[] { ListenerType.ECHO, ListenerType.MULTICONN }) {
-			String name = "fault-half-" + type.id();
+		for (String type : new String[] { "echo", "multiconn" }) {
+			String name = "fault-half-" + type;
 			long threads = jvmThreads();
 			Listener listener = start(name, tcp(type, null, null, null, false));
 			byte[] sent = new byte[256 * 1024 + 17];
@@ -110,7 +112,7 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 	@Test
 	void shouldCloseAfterTheWriteTimeoutWhenTheLinkFreezesWhileWriting(CapturedOutput output) throws Exception {
 		long threads = jvmThreads();
-		Listener echo = start("fault-freeze", tcp(ListenerType.ECHO, Duration.ofSeconds(30), SHORT, null, false));
+		Listener echo = start("fault-freeze", tcp("echo", Duration.ofSeconds(30), SHORT, null, false));
 		AtomicLong written = new AtomicLong();
 		try (FaultProxy proxy = new FaultProxy(echo.port()).upstreamReceiveBuffer(4096);
 				Socket socket = Sockets.connect(proxy.port())) {
@@ -145,7 +147,7 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 	@Test
 	void shouldReclaimAfterTheIdleTimeoutWhenAnIdleLinkFreezes(CapturedOutput output) throws Exception {
 		long threads = jvmThreads();
-		Listener multiconn = start("fault-idle", tcp(ListenerType.MULTICONN, SHORT, SHORT, null, false));
+		Listener multiconn = start("fault-idle", tcp("multiconn", SHORT, SHORT, null, false));
 		try (FaultProxy proxy = new FaultProxy(multiconn.port()); Socket socket = Sockets.connect(proxy.port())) {
 			socket.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
 			assertThat(Sockets.readExactly(socket.getInputStream(), 4)).isEqualTo("ping".getBytes());
@@ -164,7 +166,7 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 	@Test
 	void shouldReclaimAfterTheIdleTimeoutWhenAPeerVanishesWithoutAFin(CapturedOutput output) throws Exception {
 		long threads = jvmThreads();
-		Listener echo = start("fault-vanish", tcp(ListenerType.ECHO, SHORT, null, null, false));
+		Listener echo = start("fault-vanish", tcp("echo", SHORT, null, null, false));
 		try (FaultProxy proxy = new FaultProxy(echo.port())) {
 			Socket socket = Sockets.connect(proxy.port());
 			socket.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
@@ -186,7 +188,7 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 	void shouldCloseAfterTheFrameTimeoutWhenAHeaderIsTrickledAt1BytePerSecond(CapturedOutput output)
 			throws Exception {
 		Listener search = start("fault-trickle",
-				tcp(ListenerType.SEARCH, null, null, Duration.ofSeconds(3), true));
+				tcp("search", null, null, Duration.ofSeconds(3), true));
 		try (Socket slow = Sockets.connect(search.port())) {
 			long startedAt = System.nanoTime();
 			// a client pacing its bytes at 1 B/s on a timer (the test itself waits with Awaitility)
@@ -227,10 +229,14 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 	}
 
 	/** A TCP listener on loopback port 0 with the given timeouts (null for the defaults). */
-	private static ListenerProperties tcp(ListenerType type, Duration idle, Duration write, Duration frame,
+	private static Map<String, Object> tcp(String type, Duration idle, Duration write, Duration frame,
 			boolean keepAlive) {
-		return new ListenerProperties(type, 0, Sockets.LOOPBACK, null, null, null, idle, write, frame, null, null,
-				null, keepAlive, null);
+		return Keys.of(type, 0, "bind", Sockets.LOOPBACK, "idle-timeout", millis(idle), "write-timeout", millis(write),
+				"frame-timeout", millis(frame), "keep-alive", type.equals("search") ? keepAlive : null);
+	}
+
+	private static String millis(Duration duration) {
+		return (duration != null) ? duration.toMillis() + "ms" : null;
 	}
 
 	private static void awaitReclaimed(Listener listener) {
@@ -264,7 +270,7 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 	private long jvmThreads() {
 		if (!warm) {
 			warm = true;
-			start("fault-warm", tcp(ListenerType.ECHO, null, null, null, false));
+			start("fault-warm", tcp("echo", null, null, null, false));
 			this.registry.delete("fault-warm");
 		}
 		return Thread.getAllStackTraces()

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -30,7 +31,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.portico.connection.TrafficStats;
+import dev.portico.listener.TrafficStats;
 import dev.portico.listener.ListenerRegistry;
 import dev.portico.support.HttpTestClient;
 import dev.portico.support.Sockets;
@@ -44,8 +45,9 @@ import static org.awaitility.Awaitility.await;
  * along, and afterwards every count agrees exactly: the client's, the listener's, the REST
  * API's and Prometheus's.
  */
+@Tag("slow")
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.location=classpath:/application.yml", "server.address=127.0.0.1",
+		properties = { "spring.config.location=classpath:/no-listeners.yml", "server.address=127.0.0.1",
 				"portico.api.password=flood-secret",
 				"management.endpoints.web.exposure.include=health,info,metrics,prometheus,listeners" })
 class FloodIntegrationTests {

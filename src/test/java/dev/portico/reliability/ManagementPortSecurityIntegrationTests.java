@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the API port no longer serves {@code /actuator}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.location=classpath:/application.yml", "server.address=127.0.0.1",
+		properties = { "spring.config.location=classpath:/no-listeners.yml", "server.address=127.0.0.1",
 				"management.server.port=0", "management.server.address=127.0.0.1", "portico.api.password=mgmt-secret",
 				"management.endpoints.web.exposure.include=health,info,metrics,prometheus,listeners" })
 class ManagementPortSecurityIntegrationTests {

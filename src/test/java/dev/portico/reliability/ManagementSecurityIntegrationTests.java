@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * configured password never reaches the log, not even with Portico and Spring Security at DEBUG.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.location=classpath:/application.yml", "server.address=127.0.0.1",
+		properties = { "spring.config.location=classpath:/no-listeners.yml", "server.address=127.0.0.1",
 				"portico.api.password=" + ManagementSecurityIntegrationTests.PASSWORD,
 				"management.endpoints.web.exposure.include=health,info,metrics,prometheus,listeners",
 				"logging.level.dev.portico=DEBUG", "logging.level.org.springframework.security=DEBUG" })

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
@@ -64,8 +65,9 @@ import static org.awaitility.Awaitility.await;
  * listener every 30 s. No TCP byte may be lost or corrupted, every push arrives exactly once,
  * heap after GC and threads stay flat, and nothing is logged at ERROR.
  */
+@Tag("slow")
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.location=classpath:/application.yml", "server.address=127.0.0.1",
+		properties = { "spring.config.location=classpath:/no-listeners.yml", "server.address=127.0.0.1",
 				"portico.api.password=soak-secret",
 				"management.endpoints.web.exposure.include=health,info,metrics,prometheus,listeners",
 				"portico.listeners.echo.type=echo", "portico.listeners.echo.port=0",
@@ -132,7 +134,7 @@ class SoakIntegrationTests {
 
 	@DynamicPropertySource
 	static void searchIndex(DynamicPropertyRegistry registry) {
-		registry.add("portico.search.index-file", INDEX::toString);
+		registry.add("portico.search.data-dir", () -> INDEX.getParent().toString());
 	}
 
 	@Test
@@ -305,9 +307,8 @@ class SoakIntegrationTests {
 
 	private static Path copyIndex() {
 		try {
-			Path copy = Files.createTempFile("portico-soak-index", ".json");
+			Path copy = Files.createTempDirectory("portico-soak-index").resolve("search-index.json");
 			Files.copy(Path.of("config/search-index.json"), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-			copy.toFile().deleteOnExit();
 			return copy;
 		}
 		catch (IOException ex) {

@@ -1,7 +1,7 @@
 package dev.portico.search;
 
 import dev.portico.protocol.SearchFrameEncoder;
-import dev.portico.connection.FrameClock;
+import dev.portico.tcp.FrameClock;
 import dev.portico.protocol.SearchFrameDecoder;
 import dev.portico.protocol.SearchMessage;
 import java.io.ByteArrayInputStream;

@@ -1,5 +1,6 @@
 package dev.portico.search;
 
+import java.util.Map;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,11 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.portico.support.Keys;
 import dev.portico.protocol.SearchFrameDecoder;
 import dev.portico.protocol.SearchMessage;
 import dev.portico.listener.Listener;
-import dev.portico.listener.ListenerProperties;
-import dev.portico.listener.ListenerType;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
 
@@ -46,7 +46,7 @@ class SearchListenerIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldAnswerARequestSentInOneSegmentAndThenClose() throws Exception {
-		Listener search = start("search-one", ListenerProperties.of(ListenerType.SEARCH, 0));
+		Listener search = start("search-one", Keys.of("search", 0));
 		try (Socket socket = Sockets.connect(search.port())) {
 			socket.getOutputStream().write(MORPHEUS_REQUEST);
 			assertThat(socket.getInputStream().readAllBytes()).isEqualTo(MORPHEUS_RESPONSE);
@@ -55,7 +55,7 @@ class SearchListenerIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldAnswerARequestSentOneByteAtATime() throws Exception {
-		Listener search = start("search-bytes", ListenerProperties.of(ListenerType.SEARCH, 0));
+		Listener search = start("search-bytes", Keys.of("search", 0));
 		try (Socket socket = Sockets.connect(search.port())) {
 			OutputStream out = socket.getOutputStream();
 			for (byte b : MORPHEUS_REQUEST) {
@@ -121,9 +121,7 @@ class SearchListenerIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldCloseAClientThatTricklesAFrameAfterTheFrameTimeout() throws Exception {
-		ListenerProperties trickle = new ListenerProperties(ListenerType.SEARCH, 0, null, null, null, null, null, null,
-				Duration.ofMillis(700), null, null, null, true, null);
-		Listener search = start("search-slow", trickle);
+		Listener search = start("search-slow", Keys.of("search", 0, "frame-timeout", "700ms", "keep-alive", true));
 		try (Socket socket = Sockets.connect(search.port())) {
 			OutputStream out = socket.getOutputStream();
 			out.write(MORPHEUS_REQUEST, 0, 5);
@@ -176,9 +174,8 @@ class SearchListenerIntegrationTests extends ListenerTestSupport {
 		assertThat(search.stats().errorsTotal()).isZero();
 	}
 
-	private static ListenerProperties keepAlive() {
-		return new ListenerProperties(ListenerType.SEARCH, 0, null, null, null, null, null, null, null, null, null,
-				null, true, null);
+	private static Map<String, Object> keepAlive() {
+		return Keys.of("search", 0, "keep-alive", true);
 	}
 
 	private static List<SearchMessage> readMessages(InputStream in, SearchFrameDecoder decoder, int count)

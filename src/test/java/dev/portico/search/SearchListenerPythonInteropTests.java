@@ -19,8 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.portico.listener.ListenerProperties;
-import dev.portico.listener.ListenerType;
+import dev.portico.support.Keys;
 import dev.portico.support.ListenerTestSupport;
 
 import static dev.portico.protocol.SearchTestFrames.MORPHEUS_REQUEST;
@@ -114,7 +113,7 @@ class SearchListenerPythonInteropTests extends ListenerTestSupport {
 
 	@Test
 	void shouldAnswerLikeTheReferenceServerWhenRequestsAreValid() throws IOException {
-		int port = start("search-interop", ListenerProperties.of(ListenerType.SEARCH, 0)).port();
+		int port = start("search-interop", Keys.of("search", 0)).port();
 		byte[] dog = jsonRequest(
 				concat(ascii("{\"action\": \"search\", \"value\": \""), hex("f0 9f 90 b6"), ascii("\"}")));
 		byte[] special = jsonRequest(concat(ascii("{\"action\": \"search\", \"value\": \"a\\\"b\\\\c\\n\\u0001"),
@@ -135,7 +134,7 @@ class SearchListenerPythonInteropTests extends ListenerTestSupport {
 
 	@Test
 	void shouldPrintResultWhenPythonClientAsksPortico() throws Exception {
-		this.port = start("search-client", ListenerProperties.of(ListenerType.SEARCH, 0)).port();
+		this.port = start("search-client", Keys.of("search", 0)).port();
 		assertThat(runClient("search", "morpheus")).isEqualTo("Follow the white rabbit. \uD83D\uDC30");
 		if ("UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {
 			// Command-line arguments carry the emoji only when the JVM's platform encoding is UTF-8.

@@ -2,6 +2,7 @@ package dev.portico.support;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 
@@ -11,7 +12,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
 import dev.portico.listener.Listener;
 import dev.portico.listener.ListenerOutcome;
-import dev.portico.listener.ListenerProperties;
 import dev.portico.listener.ListenerRegistry;
 import dev.portico.listener.ListenerState;
 
@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Base of tests that run real listeners on ephemeral ports, created through the registry. The
- * shipped {@code config/} is not read, so no test binds a default port.
+ * jar's default listeners are not configured here, so no test binds a default port.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = "spring.config.location=classpath:/application.yml")
+@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = "spring.config.location=classpath:/no-listeners.yml")
 public abstract class ListenerTestSupport {
 
 	@Autowired
@@ -29,9 +29,9 @@ public abstract class ListenerTestSupport {
 
 	private final List<String> created = new ArrayList<>();
 
-	/** Create and start a listener on port 0; it is deleted after the test. */
-	protected Listener start(String name, ListenerProperties properties) {
-		ListenerOutcome outcome = this.registry.create(name, properties);
+	/** Create and start a listener from its keys ({@link Keys}); it is deleted after the test. */
+	protected Listener start(String name, Map<String, ?> keys) {
+		ListenerOutcome outcome = this.registry.create(name, keys);
 		assertThat(outcome.result()).as(outcome.detail()).isEqualTo(ListenerOutcome.Result.CREATED);
 		this.created.add(name);
 		ListenerOutcome started = this.registry.start(name);

@@ -1,5 +1,6 @@
 package dev.portico.udp;
 
+import java.util.Map;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -13,10 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.portico.support.Keys;
 import dev.portico.listener.Listener;
-import dev.portico.listener.ListenerProperties;
-import dev.portico.listener.ListenerType;
-import dev.portico.listener.UdpReply;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
 
@@ -58,7 +57,7 @@ class UdpListenerIntegrationTests extends ListenerTestSupport {
 	@Test
 	void shouldEchoTheLargestDatagramIntact() throws Exception {
 		Listener udp = start("udp-large", udp(UdpReply.ECHO));
-		byte[] payload = new byte[ListenerProperties.MAX_DATAGRAM];
+		byte[] payload = new byte[UdpOptions.MAX_DATAGRAM];
 		new Random(1).nextBytes(payload);
 		try (DatagramSocket client = client()) {
 			client.setReceiveBufferSize(1 << 20);
@@ -90,9 +89,8 @@ class UdpListenerIntegrationTests extends ListenerTestSupport {
 		await().atMost(5, TimeUnit.SECONDS).until(() -> udp.stats().messagesSent() == 1000);
 	}
 
-	private static ListenerProperties udp(UdpReply reply) {
-		return new ListenerProperties(ListenerType.UDP, 0, "127.0.0.1", null, null, null, null, null, null, null, null,
-				null, null, reply);
+	private static Map<String, Object> udp(UdpReply reply) {
+		return Keys.of("udp", 0, "bind", "127.0.0.1", "reply", reply.name().toLowerCase(java.util.Locale.ROOT));
 	}
 
 	private static DatagramSocket client() throws Exception {

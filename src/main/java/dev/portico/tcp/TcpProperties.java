@@ -1,0 +1,26 @@
+package dev.portico.tcp;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import dev.portico.listener.Within;
+
+/**
+ * Service-wide TCP settings, {@code portico.*}.
+ *
+ * @param maxBufferedBytes bytes queued for writing across all connections of all listeners; past
+ * it, reads that would queue more pause and pushes are refused; default 256MB
+ * @param platformThreads per TCP listener, how many connections at once are served on platform
+ * threads before virtual threads (Java 21+) take the rest; default 0: all virtual. On Java 17
+ * every connection has a platform thread.
+ */
+@Validated
+@ConfigurationProperties("portico")
+public record TcpProperties(@DefaultValue("256MB") @Within(max = "64GB") DataSize maxBufferedBytes,
+		@DefaultValue("0") @Min(0) @Max(100_000) int platformThreads) {
+}

@@ -1,0 +1,417 @@
+package dev.portico.tcp;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.springframework.integration.ip.IpHeaders;
+import org.springframework.integration.ip.tcp.connection.TcpConnection;
+import org.springframework.integration.ip.tcp.connection.TcpListener;
+import org.springframework.integration.ip.tcp.connection.TcpMessageMapper;
+import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpSender;
+import org.springframework.integration.ip.tcp.serializer.ByteArrayRawSerializer;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.MessageHandler;
+import org.springframework.messaging.SubscribableChannel;
+import org.springframework.messaging.support.MessageBuilder;
+
+import dev.portico.listener.ListenerContext;
+import dev.portico.listener.ListenerLog;
+import dev.portico.listener.ListenerRuntime;
+import dev.portico.listener.PorticoHeaders;
+import dev.portico.listener.RejectReason;
+import dev.portico.listener.TrafficStats;
+
+import static dev.portico.listener.Throwables.rootMessage;
+
+/**
+ * One TCP listener's server on Spring Integration's blocking (NET) connection factory: a thread
+ * per connection (virtual on Java 21+), the listener type's {@link ConnectionHandler} called on
+ * it with what its {@link FrameReader} read.
+ *
+ * <p>What is Spring Integration's and what is Portico's: the factory accepts, creates each
+ * {@code TcpConnection}, runs its read loop on the given executor and publishes the connection
+ * events; Portico binds the server socket itself (so a port that cannot be bound fails
+ * {@link #start()} at once with the cause, where the factory alone only logs it), reads through
+ * the handler's reader instead of a factory-wide deserializer, and writes straight to the socket
+ * or through each connection's bounded queue (Spring Integration's send blocks without limit on a
+ * peer that does not read). Messages reach the listener's inbound channel only when one is
+ * configured, so the echo path builds no message objects for nobody.
+ *
+ * @param <T> what the handler's reader returns
+ */
+public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListener, TcpSender {
+
+	static final String STATE_HEADER = "portico_connection";
+
+	private final ListenerContext listener;
+
+	private final TcpOptions options;
+
+	private final TcpServers shared;
+
+	private final ConnectionHandler<T> handler;
+
+	private final AcceptPolicy acceptPolicy;
+
+	private final Watchdog watchdog;
+
+	private final Map<String, ConnectionState> connections = new ConcurrentHashMap<>();
+
+	private final MessageHandler outbound = this::sendOutbound;
+
+	private volatile ConnectionThreads executor;
+
+	private volatile Factory factory;
+
+	private volatile ScheduledFuture<?> sweeping;
+
+	TcpServer(ListenerContext listener, TcpOptions options, TcpServers shared,
+			Function<TcpContext, ConnectionHandler<T>> handlerFactory) {
+		this.listener = listener;
+		this.options = options;
+		this.shared = shared;
+		this.acceptPolicy = new AcceptPolicy(options);
+		this.watchdog = new Watchdog(this, options);
+		this.handler = handlerFactory.apply(this);
+	}
+
+	@Override
+	public synchronized int start() throws IOException {
+		if (this.factory != null) {
+			return this.factory.boundPort();
+		}
+		ServerSocket serverSocket = new ServerSocket();
+		try {
+			serverSocket.setReuseAddress(true);
+			serverSocket.bind(new InetSocketAddress(InetAddress.getByName(this.listener.definition().bind()),
+					this.listener.definition().port()), this.options.backlog());
+		}
+		catch (IOException ex) {
+			serverSocket.close();
+			throw ex;
+		}
+		ConnectionThreads taskExecutor = new ConnectionThreads("portico-" + name() + "-",
+				this.shared.platformThreads());
+		Factory newFactory = new Factory(serverSocket);
+		newFactory.setTaskExecutor(taskExecutor);
+		newFactory.setApplicationEventPublisher(this.shared.eventPublisher());
+		newFactory.setBeanFactory(this.shared.beanFactory());
+		newFactory.setBeanName("portico." + name());
+		// no socket timeout: the watchdog closes idle connections, so a blocking read parks
+		// without a timer (a timed park per read was measurable on virtual threads)
+		newFactory.setSoTimeout(0);
+		newFactory.setSoTcpNoDelay(true);
+		newFactory.setBacklog(this.options.backlog());
+		newFactory.setSerializer(new ByteArrayRawSerializer());
+		newFactory.setMapper(new LeanMapper());
+		newFactory.setTcpNetConnectionSupport((socket, server, lookupHost, publisher, factoryName) ->
+				new PorticoNetConnection<>(socket, this, factoryName));
+		newFactory.registerListener(this);
+		newFactory.registerSender(this);
+		newFactory.afterPropertiesSet();
+		this.acceptPolicy.reset();
+		this.executor = taskExecutor;
+		this.factory = newFactory;
+		newFactory.start();
+		this.sweeping = this.watchdog.schedule(this.shared.scheduler());
+		SubscribableChannel channel = this.listener.outboundChannel();
+		if (channel != null) {
+			channel.subscribe(this.outbound);
+		}
+		return serverSocket.getLocalPort();
+	}
+
+	@Override
+	public synchronized void stop() {
+		Factory current = this.factory;
+		if (current == null) {
+			return;
+		}
+		SubscribableChannel channel = this.listener.outboundChannel();
+		if (channel != null) {
+			channel.unsubscribe(this.outbound);
+		}
+		this.sweeping.cancel(false);
+		current.stop();
+		current.awaitAcceptLoopEnd();
+		// connections are closed, so their threads are ending: let idle pooled threads go too
+		this.executor.shutdown();
+		this.factory = null;
+		this.executor = null;
+	}
+
+	/**
+	 * Stop taking new connections; open ones go on (the first step of a graceful drain). The
+	 * socket stays bound until {@link #stop()}, so a client that connects meanwhile is closed at
+	 * once and counted as rejected with reason {@code draining}, not left to a refused SYN.
+	 */
+	@Override
+	public void stopAccepting() {
+		this.acceptPolicy.drain();
+	}
+
+	@Override
+	public void awaitDrained(long deadlineNanos) throws InterruptedException {
+		for (ConnectionState connection : this.connections.values()) {
+			long left = deadlineNanos - System.nanoTime();
+			if (left <= 0 || !connection.queue().awaitEmpty(left, TimeUnit.NANOSECONDS)) {
+				return;
+			}
+		}
+	}
+
+	@Override
+	public String name() {
+		return this.listener.name();
+	}
+
+	@Override
+	public ListenerLog log() {
+		return this.listener.log();
+	}
+
+	@Override
+	public MessageChannel inboundChannel() {
+		return this.listener.inboundChannel();
+	}
+
+	@Override
+	public Collection<ConnectionState> connections() {
+		return Collections.unmodifiableCollection(this.connections.values());
+	}
+
+	@Override
+	public Optional<ConnectionState> connection(String id) {
+		return Optional.ofNullable(this.connections.get(id));
+	}
+
+	@Override
+	public boolean closeConnection(String id) {
+		ConnectionState state = this.connections.get(id);
+		if (state == null) {
+			return false;
+		}
+		state.close(CloseReason.OPERATOR);
+		return true;
+	}
+
+	/** Queue bytes to one connection; a full queue refuses them. */
+	public PushResult push(String connectionId, byte[] bytes) {
+		ConnectionState connection = this.connections.get(connectionId);
+		return (connection != null) ? connection.push(bytes) : PushResult.NO_SUCH_CONNECTION;
+	}
+
+	/** Queue bytes to every open connection; full queues are skipped and counted. */
+	public Broadcast broadcast(byte[] bytes) {
+		int queued = 0;
+		int full = 0;
+		for (ConnectionState connection : this.connections.values()) {
+			PushResult result = connection.push(bytes);
+			if (result == PushResult.QUEUED) {
+				queued++;
+			}
+			else if (result == PushResult.QUEUE_FULL) {
+				full++;
+			}
+		}
+		return new Broadcast(queued, full);
+	}
+
+	TcpOptions options() {
+		return this.options;
+	}
+
+	TcpServers shared() {
+		return this.shared;
+	}
+
+	TrafficStats stats() {
+		return this.listener.stats();
+	}
+
+	BufferBudget budget() {
+		return this.shared.budget();
+	}
+
+	ConnectionHandler<T> handler() {
+		return this.handler;
+	}
+
+	/** Run a task for a connection (an outbound queue's writer) on this server's threads. */
+	void execute(Runnable task) {
+		ConnectionThreads current = this.executor;
+		if (current == null) {
+			throw new IllegalStateException("Listener '" + name() + "' is stopped");
+		}
+		current.execute(task);
+	}
+
+	@Override
+	public void addNewConnection(TcpConnection connection) {
+		PorticoNetConnection<?> net = (PorticoNetConnection<?>) connection;
+		ConnectionState state = net.state();
+		// addNewConnection runs on the single accept thread, so count-then-add cannot race
+		RejectReason refused = this.acceptPolicy.admit(net.remoteInetAddress(), this.connections.size());
+		if (refused != null) {
+			log().rejected(refused, state.remoteAddress());
+			state.close(CloseReason.REJECTED);
+			return;
+		}
+		this.connections.put(state.id(), state);
+		stats().accepted();
+	}
+
+	@Override
+	public void removeDeadConnection(TcpConnection connection) {
+		PorticoNetConnection<?> net = (PorticoNetConnection<?>) connection;
+		ConnectionState state = net.state();
+		if (this.connections.remove(state.id()) != null) {
+			this.acceptPolicy.release(net.remoteInetAddress());
+			state.queue().close();
+		}
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public void onMessage(Message<?> message) {
+		ConnectionState state = (ConnectionState) message.getHeaders().get(STATE_HEADER);
+		T unit = (T) message.getPayload();
+		MessageChannel inbound = this.listener.inboundChannel();
+		if (inbound != null && !this.handler.sendsToInboundChannel()) {
+			sendInbound(inbound, state, unit);
+		}
+		try {
+			this.handler.onMessage(state, unit);
+		}
+		catch (RuntimeException ex) {
+			if (state.isOpen() && state.closeReason() == null) {
+				log().error(TcpErrorKind.WRITE, "closing " + state.remoteAddress() + " after a failed write: "
+						+ rootMessage(ex));
+			}
+			state.close(CloseReason.WRITE_FAILED);
+		}
+	}
+
+	@Override
+	public <U> Message<U> inboundMessage(ConnectionState state, U unit) {
+		return MessageBuilder.withPayload(unit)
+			.setHeader(IpHeaders.CONNECTION_ID, state.id())
+			.setHeader(IpHeaders.IP_ADDRESS, state.remoteInetAddress().getHostAddress())
+			.setHeader(IpHeaders.REMOTE_PORT, state.remotePort())
+			.setHeader(PorticoHeaders.LISTENER, name())
+			.build();
+	}
+
+	private void sendInbound(MessageChannel inbound, ConnectionState state, T unit) {
+		try {
+			inbound.send(inboundMessage(state, unit));
+		}
+		catch (RuntimeException ex) {
+			log().error(TcpErrorKind.CHANNEL, "the inbound channel refused a message from " + state.remoteAddress()
+					+ ": " + rootMessage(ex));
+		}
+	}
+
+	/** Writes a message from the outbound channel to the connection its header names. */
+	private void sendOutbound(Message<?> message) {
+		Object id = message.getHeaders().get(IpHeaders.CONNECTION_ID);
+		ConnectionState connection = (id != null) ? this.connections.get(id.toString()) : null;
+		if (connection == null) {
+			throw new MessageDeliveryException(message,
+					"Listener '" + name() + "' has no open connection '" + id + "' (header ip_connectionId)");
+		}
+		if (connection.push(this.handler.toBytes(message.getPayload())) == PushResult.QUEUE_FULL) {
+			throw new MessageDeliveryException(message,
+					"Connection '" + id + "' of listener '" + name() + "' has a full queue: its peer is not reading");
+		}
+	}
+
+	void readFailed(ConnectionState state, IOException ex) {
+		log().error(TcpErrorKind.READ, "connection " + state.remoteAddress() + " ended: " + ex.getMessage());
+	}
+
+	/** A NET factory that serves a server socket Portico has already bound. */
+	private static final class Factory extends TcpNetServerConnectionFactory {
+
+		private final ServerSocket boundSocket;
+
+		private final CountDownLatch acceptLoopEnded = new CountDownLatch(1);
+
+		Factory(ServerSocket boundSocket) {
+			super(boundSocket.getLocalPort());
+			this.boundSocket = boundSocket;
+		}
+
+		@Override
+		protected ServerSocket createServerSocket(int port, int backlog, InetAddress whichNic) {
+			return this.boundSocket;
+		}
+
+		int boundPort() {
+			return this.boundSocket.getLocalPort();
+		}
+
+		@Override
+		public void run() {
+			try {
+				super.run();
+			}
+			finally {
+				this.acceptLoopEnded.countDown();
+			}
+		}
+
+		/**
+		 * A server socket closed while a thread is blocked in {@code accept} releases its port
+		 * only when that thread leaves {@code accept}: wait for it, so the port is free for a
+		 * restart the moment stop returns.
+		 */
+		void awaitAcceptLoopEnd() {
+			try {
+				this.acceptLoopEnded.await(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		@Override
+		public void stop() {
+			try {
+				this.boundSocket.close();
+			}
+			catch (IOException ex) {
+				// closing to stop accepting; nothing to recover
+			}
+			super.stop();
+		}
+
+	}
+
+	/** Maps each read unit to a message carrying only the connection id and its state. */
+	private static final class LeanMapper extends TcpMessageMapper {
+
+		@Override
+		public Message<?> toMessage(TcpConnection connection, Map<String, Object> headers) {
+			Object payload = connection.getPayload();
+			return LeanMessages.of(payload, Map.of(IpHeaders.CONNECTION_ID, connection.getConnectionId(),
+					STATE_HEADER, ((PorticoNetConnection<?>) connection).state()));
+		}
+
+	}
+
+}
