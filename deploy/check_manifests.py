@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-# The contract (SPEC section 1 and the task): HTTP plus the four default listeners.
+# HTTP plus the four default listeners (README.md, docs/configuration.md).
 PORTS = {(8080, "TCP"), (65432, "TCP"), (65433, "TCP"), (65434, "TCP"), (65435, "UDP")}
 USER = 10001
 problems = []

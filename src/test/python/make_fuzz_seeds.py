@@ -46,7 +46,7 @@ def raw_header(text: str, content: bytes = b"") -> bytes:
 
 MORPHEUS = json_request(value="morpheus")
 SEEDS = {
-    # Real requests (SPEC section 2).
+    # Real requests (docs/search-protocol.md, "Requests and responses").
     "request-morpheus": WHOLE + MORPHEUS,
     "request-morpheus-byte-by-byte": BYTE_BY_BYTE + MORPHEUS,
     "request-ring": WHOLE + json_request(value="ring"),
@@ -64,7 +64,7 @@ SEEDS = {
     + json_request(value="\U0001f436"),
     "pipelined-good-then-bad": WHOLE + MORPHEUS + bytes(2) + MORPHEUS,
     "extra-header-keys": WHOLE + frame(py_header(length=2, extra={"nested": [1, 2.5, None]}), b"{}"),
-    # Bad input (SPEC section 2).
+    # Bad input (docs/search-protocol.md, "Errors").
     "empty-stream": WHOLE,
     "zero-header-length": WHOLE + bytes(2) + MORPHEUS,
     "truncated-in-prefix": WHOLE + b"\x00",
