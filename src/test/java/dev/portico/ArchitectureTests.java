@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-/** Rules Spring Modulith does not check: what the protocol module and the server may depend on. */
+/**
+ * Rules Spring Modulith does not check: what the protocol module and the server may
+ * depend on.
+ */
 class ArchitectureTests {
 
 	private static final JavaClasses MAIN = new ClassFileImporter()

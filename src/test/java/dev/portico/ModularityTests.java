@@ -7,9 +7,9 @@ import org.springframework.modulith.docs.Documenter;
 
 /**
  * The module boundaries, verified: each top-level package under {@code dev.portico} is an
- * application module; no cycles between them, and no module reaches into another's internal
- * (sub-)packages. The diagrams in {@code docs/architecture/} are written from the same model, so
- * the picture cannot drift from the code.
+ * application module; no cycles between them, and no module reaches into another's
+ * internal (sub-)packages. The diagrams in {@code docs/architecture/} are written from
+ * the same model, so the picture cannot drift from the code.
  */
 class ModularityTests {
 

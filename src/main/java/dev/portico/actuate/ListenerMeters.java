@@ -25,13 +25,14 @@ import dev.portico.listener.RejectReason;
 import dev.portico.listener.TrafficStats;
 
 /**
- * Registers each listener's meters, tagged {@code listener} and {@code type}, when it is created,
- * and removes them when it is deleted. Counters are {@link FunctionCounter}s over the listener's
- * monotonic {@link TrafficStats} and gauges read open connections live, so every figure is exact
- * whenever it is scraped. Every rejection reason and error kind the listener's type can count has
- * its series from the start, at 0: a series that first appeared at 1 would lose that first
- * increment to {@code rate()} and {@code increase()}. A listener deleted and re-created under the
- * same name gets fresh meters: its counters restart from zero, which Prometheus reads as a reset.
+ * Registers each listener's meters, tagged {@code listener} and {@code type}, when it is
+ * created, and removes them when it is deleted. Counters are {@link FunctionCounter}s
+ * over the listener's monotonic {@link TrafficStats} and gauges read open connections
+ * live, so every figure is exact whenever it is scraped. Every rejection reason and error
+ * kind the listener's type can count has its series from the start, at 0: a series that
+ * first appeared at 1 would lose that first increment to {@code rate()} and
+ * {@code increase()}. A listener deleted and re-created under the same name gets fresh
+ * meters: its counters restart from zero, which Prometheus reads as a reset.
  */
 @Component
 class ListenerMeters implements MeterBinder {
@@ -40,7 +41,9 @@ class ListenerMeters implements MeterBinder {
 
 	private final List<MeterRegistry> registries = new ArrayList<>();
 
-	/** The meters of each listener (identity: a re-created listener is another object). */
+	/**
+	 * The meters of each listener (identity: a re-created listener is another object).
+	 */
 	private final Map<Listener, List<Registered>> bound = new IdentityHashMap<>();
 
 	ListenerMeters(ListenerRegistry listeners) {
@@ -76,8 +79,7 @@ class ListenerMeters implements MeterBinder {
 		Tags tags = Tags.of("listener", listener.name(), "type", listener.type().id());
 		TrafficStats stats = listener.stats();
 		MeterSet set = new MeterSet(registry, tags, meters);
-		set.gauge("portico.connections.active", "Open connections", null, listener,
-				(l) -> l.connections().size());
+		set.gauge("portico.connections.active", "Open connections", null, listener, (l) -> l.connections().size());
 		set.counter("portico.connections.accepted", "Connections accepted", null, stats, TrafficStats::acceptedTotal);
 		set.counter("portico.bytes.received", "Bytes received", BaseUnits.BYTES, stats, TrafficStats::bytesReceived);
 		set.counter("portico.bytes.sent", "Bytes sent", BaseUnits.BYTES, stats, TrafficStats::bytesSent);
@@ -100,11 +102,12 @@ class ListenerMeters implements MeterBinder {
 		}
 		for (ErrorKind kind : listener.type().errorKinds()) {
 			String tag = kind.tag();
-			meters.add(new Registered(registry, FunctionCounter.builder("portico.errors", stats, (s) -> s.errors(tag))
-				.description("Errors, by kind")
-				.tags(tags)
-				.tag("kind", tag)
-				.register(registry)));
+			meters.add(new Registered(registry,
+					FunctionCounter.builder("portico.errors", stats, (s) -> s.errors(tag))
+						.description("Errors, by kind")
+						.tags(tags)
+						.tag("kind", tag)
+						.register(registry)));
 		}
 	}
 
@@ -116,21 +119,23 @@ class ListenerMeters implements MeterBinder {
 	private record MeterSet(MeterRegistry registry, Tags tags, List<Registered> meters) {
 
 		<T> void gauge(String name, String description, String baseUnit, T source, ToDoubleFunction<T> value) {
-			this.meters.add(new Registered(this.registry, Gauge.builder(name, source, value)
-				.description(description)
-				.baseUnit(baseUnit)
-				.tags(this.tags)
-				.strongReference(true)
-				.register(this.registry)));
+			this.meters.add(new Registered(this.registry,
+					Gauge.builder(name, source, value)
+						.description(description)
+						.baseUnit(baseUnit)
+						.tags(this.tags)
+						.strongReference(true)
+						.register(this.registry)));
 		}
 
 		void counter(String name, String description, String baseUnit, TrafficStats stats,
 				ToDoubleFunction<TrafficStats> value) {
-			this.meters.add(new Registered(this.registry, FunctionCounter.builder(name, stats, value)
-				.description(description)
-				.baseUnit(baseUnit)
-				.tags(this.tags)
-				.register(this.registry)));
+			this.meters.add(new Registered(this.registry,
+					FunctionCounter.builder(name, stats, value)
+						.description(description)
+						.baseUnit(baseUnit)
+						.tags(this.tags)
+						.register(this.registry)));
 		}
 
 	}

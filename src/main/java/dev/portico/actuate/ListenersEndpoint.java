@@ -14,9 +14,10 @@ import dev.portico.listener.ListenerRegistry;
 import dev.portico.listener.ListenerStatus;
 
 /**
- * The {@code listeners} Actuator endpoint, shaped like {@code loggers}: all listeners or one, with
- * state, connection counts and queue sizes. It is read-only: listeners are changed through the
- * REST API ({@code /api/listeners}), the one control plane, with one error shape.
+ * The {@code listeners} Actuator endpoint, shaped like {@code loggers}: all listeners or
+ * one, with state, connection counts and queue sizes. It is read-only: listeners are
+ * changed through the REST API ({@code /api/listeners}), the one control plane, with one
+ * error shape.
  */
 @Component
 @Endpoint(id = "listeners")

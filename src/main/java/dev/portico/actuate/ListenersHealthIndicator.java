@@ -14,10 +14,10 @@ import dev.portico.listener.ListenerRegistry;
 import dev.portico.listener.ListenerState;
 
 /**
- * The {@code listeners} health component: DOWN when a listener that should run could not bind
- * (FAILED), naming the cause; a listener stopped by an operator is not a fault. It belongs in the
- * readiness group (do not send traffic to a replica missing a port) but not in liveness
- * (restarting does not free a port another process holds).
+ * The {@code listeners} health component: DOWN when a listener that should run could not
+ * bind (FAILED), naming the cause; a listener stopped by an operator is not a fault. It
+ * belongs in the readiness group (do not send traffic to a replica missing a port) but
+ * not in liveness (restarting does not free a port another process holds).
  */
 @Component
 class ListenersHealthIndicator extends AbstractHealthIndicator {

@@ -10,7 +10,10 @@ import org.springframework.stereotype.Component;
 import dev.portico.listener.Listener;
 import dev.portico.listener.ListenerRegistry;
 
-/** Adds each listener's type, bind address, bound port and state to {@code /actuator/info}. */
+/**
+ * Adds each listener's type, bind address, bound port and state to
+ * {@code /actuator/info}.
+ */
 @Component
 class ListenersInfoContributor implements InfoContributor {
 

@@ -9,8 +9,9 @@ import org.springframework.web.ErrorResponseException;
 
 /**
  * The one way Portico's controllers answer a failure: an RFC 9457 problem
- * ({@code application/problem+json}) with a {@code detail} that says what to do, thrown as
- * Spring's {@link ErrorResponseException} and rendered by the web layer's exception handler.
+ * ({@code application/problem+json}) with a {@code detail} that says what to do, thrown
+ * as Spring's {@link ErrorResponseException} and rendered by the web layer's exception
+ * handler.
  */
 public final class ApiProblems {
 

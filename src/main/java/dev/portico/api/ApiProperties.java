@@ -12,10 +12,10 @@ import dev.portico.listener.Within;
 /**
  * Security and limits of the management API, {@code portico.api.*}.
  *
- * @param username the user allowed to change things (POST, PUT, DELETE under {@code /api});
- * default {@code admin}
- * @param password that user's password, plain or encoded with a {@code {id}} prefix such as
- * {@code {bcrypt}}; when empty a random one is generated at start and logged once
+ * @param username the user allowed to change things (POST, PUT, DELETE under
+ * {@code /api}); default {@code admin}
+ * @param password that user's password, plain or encoded with a {@code {id}} prefix such
+ * as {@code {bcrypt}}; when empty a random one is generated at start and logged once
  * @param openReads whether GET under {@code /api} and the Actuator {@code listeners} and
  * {@code metrics} reads are open without credentials; default true ({@code health},
  * {@code info} and {@code prometheus} are always open)
@@ -26,7 +26,10 @@ import dev.portico.listener.Within;
 public record ApiProperties(@DefaultValue("admin") @NotBlank String username, String password,
 		@DefaultValue("true") boolean openReads, @DefaultValue("1MB") @Within(max = "64MB") DataSize maxBodySize) {
 
-	/** Never the password: a record's own toString would print it wherever the value is logged. */
+	/**
+	 * Never the password: a record's own toString would print it wherever the value is
+	 * logged.
+	 */
 	@Override
 	public String toString() {
 		return "ApiProperties[username=" + this.username + ", password=" + ((this.password != null) ? "******" : null)

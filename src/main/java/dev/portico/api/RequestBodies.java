@@ -9,7 +9,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
-/** Reads raw request bodies with a size cap, answering 413 before reading more than the cap. */
+/**
+ * Reads raw request bodies with a size cap, answering 413 before reading more than the
+ * cap.
+ */
 public final class RequestBodies {
 
 	private RequestBodies() {
@@ -37,8 +40,9 @@ public final class RequestBodies {
 	}
 
 	private static ErrorResponseException tooLarge(long size, long max) {
-		return ApiProblems.of(HttpStatus.CONTENT_TOO_LARGE, "The body has " + size + " bytes or more; at most " + max
-				+ " are accepted (portico.api.max-body-size)", Map.of());
+		return ApiProblems.of(HttpStatus.CONTENT_TOO_LARGE,
+				"The body has " + size + " bytes or more; at most " + max + " are accepted (portico.api.max-body-size)",
+				Map.of());
 	}
 
 }

@@ -6,7 +6,10 @@ import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads durations such as {@code 500ms}, {@code 10s}, {@code 2m} or a bare number of seconds. */
+/**
+ * Reads durations such as {@code 500ms}, {@code 10s}, {@code 2m} or a bare number of
+ * seconds.
+ */
 public class DurationConverter implements ITypeConverter<Duration> {
 
 	@Override

@@ -9,11 +9,13 @@ import dev.portico.cli.client.ClientCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code client} and {@code bench} commands of the Portico jar, run without a Spring context. */
+/**
+ * The {@code client} and {@code bench} commands of the Portico jar, run without a Spring
+ * context.
+ */
 @Command(name = "portico", mixinStandardHelpOptions = true, versionProvider = PorticoCli.Version.class,
 		description = "Portico's bundled clients and load generator.",
-		subcommands = { ClientCommand.class, BenchCommand.class },
-		exitCodeListHeading = "%nExit codes:%n",
+		subcommands = { ClientCommand.class, BenchCommand.class }, exitCodeListHeading = "%nExit codes:%n",
 		exitCodeList = { "0:success", "1:network failure, timeout or no reply", "2:invalid usage",
 				"3:a reply did not match what was expected" })
 public final class PorticoCli {
@@ -27,7 +29,10 @@ public final class PorticoCli {
 	/** A reply differed from what was expected (a verification failure). */
 	public static final int EXIT_MISMATCH = 3;
 
-	/** Whether {@code args} name one of the commands this class runs instead of the server. */
+	/**
+	 * Whether {@code args} name one of the commands this class runs instead of the
+	 * server.
+	 */
 	public static boolean handles(String[] args) {
 		return args.length > 0 && ("client".equals(args[0]) || "bench".equals(args[0]));
 	}
@@ -44,7 +49,8 @@ public final class PorticoCli {
 		commandLine.setOut(out);
 		commandLine.setErr(err);
 		commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-			// One line, never a stack trace: the user needs the cause, not our call chain.
+			// One line, never a stack trace: the user needs the cause, not our call
+			// chain.
 			if (ex instanceof CliException cli) {
 				err.println(cmd.getCommandName() + ": " + cli.getMessage());
 				err.flush();

@@ -6,10 +6,10 @@ import dev.portico.tcp.ConnectionState;
 import dev.portico.tcp.FrameReader;
 
 /**
- * Writes each chunk back on the reader's own thread before reading the next, as the blocking
- * tutorial server does with {@code recv} and {@code sendall}. A peer that does not read stops
- * its own echo: the write blocks, so nothing more is read from it (backpressure), until the
- * write timeout closes it.
+ * Writes each chunk back on the reader's own thread before reading the next, as the
+ * blocking tutorial server does with {@code recv} and {@code sendall}. A peer that does
+ * not read stops its own echo: the write blocks, so nothing more is read from it
+ * (backpressure), until the write timeout closes it.
  */
 final class EchoHandler implements ConnectionHandler<byte[]> {
 

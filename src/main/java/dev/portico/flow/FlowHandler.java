@@ -23,13 +23,17 @@ import dev.portico.tcp.TcpErrorKind;
 import static dev.portico.listener.Throwables.rootMessage;
 
 /**
- * A listener with no behaviour of its own: each framed message goes to the inbound channel with a
- * reply channel that writes back to its connection, framed the same way, through the connection's
- * bounded queue. Whatever the subscribed flow replies is the answer.
+ * A listener with no behaviour of its own: each framed message goes to the inbound
+ * channel with a reply channel that writes back to its connection, framed the same way,
+ * through the connection's bounded queue. Whatever the subscribed flow replies is the
+ * answer.
  */
 final class FlowHandler implements ConnectionHandler<byte[]> {
 
-	/** Bytes buffered per connection: Spring Integration's serializers read a byte at a time. */
+	/**
+	 * Bytes buffered per connection: Spring Integration's serializers read a byte at a
+	 * time.
+	 */
 	private static final int READ_BUFFER = 4096;
 
 	private final TcpContext context;
@@ -52,7 +56,8 @@ final class FlowHandler implements ConnectionHandler<byte[]> {
 				if (this.buffered == null) {
 					this.buffered = new BufferedInputStream(in, READ_BUFFER);
 				}
-				// wait for a message's first byte outside the frame timeout, then read it within it
+				// wait for a message's first byte outside the frame timeout, then read it
+				// within it
 				this.buffered.mark(1);
 				if (this.buffered.read() < 0) {
 					throw new EOFException("Stream closed between messages");
@@ -81,8 +86,8 @@ final class FlowHandler implements ConnectionHandler<byte[]> {
 		}
 		catch (RuntimeException ex) {
 			this.context.log()
-				.error(TcpErrorKind.CHANNEL, "the flow failed on a message from " + connection.remoteAddress() + ": "
-						+ rootMessage(ex));
+				.error(TcpErrorKind.CHANNEL,
+						"the flow failed on a message from " + connection.remoteAddress() + ": " + rootMessage(ex));
 		}
 	}
 

@@ -17,8 +17,8 @@ import dev.portico.tcp.TcpOptions;
 import dev.portico.tcp.TcpServers;
 
 /**
- * The {@code flow} listener type: a TCP listener whose behaviour is a Spring Integration flow.
- * Messages framed by one of Spring Integration's serializers go to the listener's
+ * The {@code flow} listener type: a TCP listener whose behaviour is a Spring Integration
+ * flow. Messages framed by one of Spring Integration's serializers go to the listener's
  * {@code inbound-channel}; what the flow replies is written back, framed the same way.
  */
 @Component
@@ -41,7 +41,10 @@ class FlowListenerType implements ListenerType {
 		return Transport.TCP;
 	}
 
-	/** A flow listener has no well-known port: 0 binds any free one unless one is configured. */
+	/**
+	 * A flow listener has no well-known port: 0 binds any free one unless one is
+	 * configured.
+	 */
 	@Override
 	public int defaultPort() {
 		return 0;

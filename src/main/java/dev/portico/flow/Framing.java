@@ -7,7 +7,10 @@ import org.springframework.integration.ip.tcp.serializer.ByteArrayLfSerializer;
 import org.springframework.integration.ip.tcp.serializer.ByteArrayRawSerializer;
 import org.springframework.integration.ip.tcp.serializer.ByteArrayStxEtxSerializer;
 
-/** How a {@code flow} listener cuts its byte stream into messages: one of Spring Integration's serializers. */
+/**
+ * How a {@code flow} listener cuts its byte stream into messages: one of Spring
+ * Integration's serializers.
+ */
 public enum Framing {
 
 	/** The whole stream until the peer closes its output is one message. */
@@ -25,7 +28,10 @@ public enum Framing {
 	/** Each message is wrapped in STX ({@code 0x02}) and ETX ({@code 0x03}). */
 	STX_ETX;
 
-	/** A new serializer for this framing, refusing messages longer than {@code maxMessageSize}. */
+	/**
+	 * A new serializer for this framing, refusing messages longer than
+	 * {@code maxMessageSize}.
+	 */
 	AbstractByteArraySerializer serializer(int maxMessageSize) {
 		AbstractByteArraySerializer serializer = switch (this) {
 			case RAW -> new ByteArrayRawSerializer();

@@ -1,9 +1,10 @@
 package dev.portico.listener;
 
 /**
- * A listener definition (or another configuration value) that cannot be used, naming the key at fault. The same problem is told
- * two ways: to a person reading a failed start-up ({@link #configurationKey}, value, reason) and
- * to an API client ({@link #getMessage()}, a sentence that says what to send instead).
+ * A listener definition (or another configuration value) that cannot be used, naming the
+ * key at fault. The same problem is told two ways: to a person reading a failed start-up
+ * ({@link #configurationKey}, value, reason) and to an API client ({@link #getMessage()},
+ * a sentence that says what to send instead).
  */
 public class InvalidDefinitionException extends RuntimeException {
 
@@ -17,7 +18,8 @@ public class InvalidDefinitionException extends RuntimeException {
 
 	/** A configuration value that stops start-up, with the key as the user writes it. */
 	public InvalidDefinitionException(String configurationKey, Object value, String reason) {
-		this(configurationKey, value, reason, "Invalid configuration " + configurationKey + "=" + value + ": " + reason);
+		this(configurationKey, value, reason,
+				"Invalid configuration " + configurationKey + "=" + value + ": " + reason);
 	}
 
 	InvalidDefinitionException(String configurationKey, Object value, String reason, String detail) {
@@ -27,7 +29,10 @@ public class InvalidDefinitionException extends RuntimeException {
 		this.reason = reason;
 	}
 
-	/** The key as a user writes it in configuration, e.g. {@code portico.listeners.echo.port}. */
+	/**
+	 * The key as a user writes it in configuration, e.g.
+	 * {@code portico.listeners.echo.port}.
+	 */
 	public String configurationKey() {
 		return this.configurationKey;
 	}

@@ -4,8 +4,9 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Reports a configured listener that cannot be used in the shape of Spring Boot's own reports
- * for invalid values: the property as the user wrote it, its value, and what to write instead.
+ * Reports a configured listener that cannot be used in the shape of Spring Boot's own
+ * reports for invalid values: the property as the user wrote it, its value, and what to
+ * write instead.
  */
 class InvalidDefinitionFailureAnalyzer extends AbstractFailureAnalyzer<InvalidDefinitionException> {
 

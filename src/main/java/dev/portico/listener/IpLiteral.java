@@ -15,8 +15,9 @@ import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
 
 /**
- * An IPv4 or IPv6 address literal ({@code 0.0.0.0}, {@code 127.0.0.1}, {@code ::1}): never a host
- * name, so that a value taken from the API can never make the service look a name up in DNS.
+ * An IPv4 or IPv6 address literal ({@code 0.0.0.0}, {@code 127.0.0.1}, {@code ::1}):
+ * never a host name, so that a value taken from the API can never make the service look a
+ * name up in DNS.
  */
 @Documented
 @Constraint(validatedBy = IpLiteral.Validator.class)
@@ -48,7 +49,8 @@ public @interface IpLiteral {
 				return false;
 			}
 			try {
-				// only literals get here, and InetAddress parses a literal without any lookup
+				// only literals get here, and InetAddress parses a literal without any
+				// lookup
 				InetAddress.getByName(value);
 				return true;
 			}

@@ -8,8 +8,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * One named listener: its definition, state and figures, and the runtime that serves it. Its
- * lifecycle is driven by the {@link ListenerRegistry}, one call at a time.
+ * One named listener: its definition, state and figures, and the runtime that serves it.
+ * Its lifecycle is driven by the {@link ListenerRegistry}, one call at a time.
  */
 public final class Listener {
 
@@ -97,7 +97,8 @@ public final class Listener {
 					"Listener '" + name() + "' started on port " + this.boundPort);
 		}
 		catch (IOException | RuntimeException ex) {
-			// whatever part of the runtime did start is released, so nothing stays bound unseen
+			// whatever part of the runtime did start is released, so nothing stays bound
+			// unseen
 			this.runtime.stop();
 			this.boundPort = -1;
 			this.failure = "Cannot bind " + this.definition.bind() + ":" + this.definition.portAndTransport() + ": "

@@ -11,7 +11,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 
-/** Wires the listener registry with every {@link ListenerType} the type packages contribute. */
+/**
+ * Wires the listener registry with every {@link ListenerType} the type packages
+ * contribute.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ListenersProperties.class)
 class ListenerConfiguration {

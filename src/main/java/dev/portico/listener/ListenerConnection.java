@@ -2,7 +2,9 @@ package dev.portico.listener;
 
 import java.time.Instant;
 
-/** One open connection of a listener, as the API and meters see it; its figures are live. */
+/**
+ * One open connection of a listener, as the API and meters see it; its figures are live.
+ */
 public interface ListenerConnection {
 
 	/** The connection id, unique within the service. */

@@ -34,11 +34,12 @@ import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Turns keys into {@link ListenerDefinition}s with Spring Boot's {@link Binder}, the same way for
- * {@code portico.listeners.<name>.*} in configuration and for the body of
- * {@code POST /api/listeners}: the common keys ({@link CommonKeys}) and the type's own option
- * records are bound with Boot's conversions ({@code 30s}, {@code 1MB}, {@code ack}) and their
- * constraints checked; a key that neither knows is refused with the list of valid ones.
+ * Turns keys into {@link ListenerDefinition}s with Spring Boot's {@link Binder}, the same
+ * way for {@code portico.listeners.<name>.*} in configuration and for the body of
+ * {@code POST /api/listeners}: the common keys ({@link CommonKeys}) and the type's own
+ * option records are bound with Boot's conversions ({@code 30s}, {@code 1MB},
+ * {@code ack}) and their constraints checked; a key that neither knows is refused with
+ * the list of valid ones.
  */
 public final class ListenerDefinitions {
 
@@ -68,7 +69,9 @@ public final class ListenerDefinitions {
 		return this.types;
 	}
 
-	/** The names of the listeners configured under {@code portico.listeners}, as written. */
+	/**
+	 * The names of the listeners configured under {@code portico.listeners}, as written.
+	 */
 	public Set<String> configuredNames(Iterable<ConfigurationPropertySource> sources) {
 		Set<String> names = new LinkedHashSet<>();
 		for (ConfigurationPropertySource source : sources) {
@@ -97,7 +100,8 @@ public final class ListenerDefinitions {
 	/**
 	 * The definition an API request asks for.
 	 * @param name the listener's name
-	 * @param keys every key of the request (type, port, bind and the options), camel or kebab case
+	 * @param keys every key of the request (type, port, bind and the options), camel or
+	 * kebab case
 	 * @throws InvalidDefinitionException with a message fit for the client
 	 */
 	public ListenerDefinition fromRequest(String name, Map<String, ?> keys) {
@@ -195,7 +199,8 @@ public final class ListenerDefinitions {
 					String written = name.getElement(prefix.getNumberOfElements(), Form.ORIGINAL);
 					ConfigurationProperty property = source.getConfigurationProperty(name);
 					throw keys.unknown(written, (property != null) ? property.getValue() : null,
-							known.keySet().stream()
+							known.keySet()
+								.stream()
 								.filter((k) -> !keys.request || !ADDRESS_KEYS.contains(k))
 								.collect(Collectors.joining(", ")));
 				}
@@ -228,7 +233,9 @@ public final class ListenerDefinitions {
 		return value;
 	}
 
-	/** What to write instead of a value that could not be converted, by the key's type. */
+	/**
+	 * What to write instead of a value that could not be converted, by the key's type.
+	 */
 	static String hint(Class<?> type) {
 		if (type == null) {
 			return "not a valid value";
@@ -255,7 +262,10 @@ public final class ListenerDefinitions {
 		return "not a valid value";
 	}
 
-	/** {@code maxQueuedBytes}, {@code max_queued_bytes} and {@code max-queued-bytes} all give the last. */
+	/**
+	 * {@code maxQueuedBytes}, {@code max_queued_bytes} and {@code max-queued-bytes} all
+	 * give the last.
+	 */
 	public static String kebab(String key) {
 		StringBuilder out = new StringBuilder(key.length() + 4);
 		for (int i = 0; i < key.length(); i++) {

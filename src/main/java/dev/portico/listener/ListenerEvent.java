@@ -1,9 +1,9 @@
 package dev.portico.listener;
 
 /**
- * Published by the {@link ListenerRegistry} when a listener is created or deleted, for those that
- * follow listeners (meters, the console): each {@link Listener} object is created once and deleted
- * once; one re-created under the same name is a new object.
+ * Published by the {@link ListenerRegistry} when a listener is created or deleted, for
+ * those that follow listeners (meters, the console): each {@link Listener} object is
+ * created once and deleted once; one re-created under the same name is a new object.
  */
 public sealed interface ListenerEvent {
 

@@ -6,9 +6,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * One listener's account of bad events: each is counted once in its {@link TrafficStats} and
- * logged at WARN, at most once per kind every ten seconds (with the number suppressed since), so a
- * flood of bad clients gives a few log lines, not a log storm.
+ * One listener's account of bad events: each is counted once in its {@link TrafficStats}
+ * and logged at WARN, at most once per kind every ten seconds (with the number suppressed
+ * since), so a flood of bad clients gives a few log lines, not a log storm.
  */
 public final class ListenerLog {
 
@@ -37,7 +37,10 @@ public final class ListenerLog {
 		this.warnings.warn(kind.tag(), "Listener '" + this.listener + "': " + message);
 	}
 
-	/** Count an error that is routine (an idle connection reclaimed): logged at DEBUG only. */
+	/**
+	 * Count an error that is routine (an idle connection reclaimed): logged at DEBUG
+	 * only.
+	 */
 	public void routine(ErrorKind kind, String message) {
 		this.stats.error(kind);
 		if (logger.isDebugEnabled()) {

@@ -2,6 +2,7 @@ package dev.portico.listener;
 
 /**
  * The explicit result of a lifecycle call on the {@link ListenerRegistry}.
+ *
  * @param result what happened
  * @param listener the listener concerned, or null if there is none
  * @param detail a sentence for people, naming the cause of a failure
@@ -28,7 +29,10 @@ public record ListenerOutcome(Result result, Listener listener, String detail) {
 		/** The service is shutting down: nothing is started. */
 		DRAINING,
 
-		/** The port could not be bound; the listener is FAILED (or, when just created, not kept). */
+		/**
+		 * The port could not be bound; the listener is FAILED (or, when just created, not
+		 * kept).
+		 */
 		BIND_FAILED;
 
 		/** Whether the call did what was asked (or it was already so). */

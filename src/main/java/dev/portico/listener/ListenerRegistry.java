@@ -24,14 +24,15 @@ import org.springframework.messaging.SubscribableChannel;
 import dev.portico.listener.ListenerOutcome.Result;
 
 /**
- * Owns every listener's lifecycle: create, start, stop and delete at runtime, each returning an
- * explicit {@link ListenerOutcome}. Lifecycle calls are serialized under one lock, so a start
- * racing a delete can never leave a port bound by a listener nobody can see; reads take a
- * snapshot and never wait.
+ * Owns every listener's lifecycle: create, start, stop and delete at runtime, each
+ * returning an explicit {@link ListenerOutcome}. Lifecycle calls are serialized under one
+ * lock, so a start racing a delete can never leave a port bound by a listener nobody can
+ * see; reads take a snapshot and never wait.
  *
- * <p>As a {@link SmartLifecycle} it creates the configured listeners when the application starts
- * and starts those marked autostart; on shutdown it drains them: stop accepting, let queued
- * output be written (bounded by {@code portico.drain-timeout}), then close.
+ * <p>
+ * As a {@link SmartLifecycle} it creates the configured listeners when the application
+ * starts and starts those marked autostart; on shutdown it drains them: stop accepting,
+ * let queued output be written (bounded by {@code portico.drain-timeout}), then close.
  */
 public class ListenerRegistry implements SmartLifecycle {
 
@@ -53,7 +54,10 @@ public class ListenerRegistry implements SmartLifecycle {
 
 	private volatile List<Listener> snapshot = List.of();
 
-	/** The listeners that were running when the registry last stopped: a restart resumes them. */
+	/**
+	 * The listeners that were running when the registry last stopped: a restart resumes
+	 * them.
+	 */
 	private List<Listener> resume;
 
 	private volatile boolean running;
@@ -66,7 +70,8 @@ public class ListenerRegistry implements SmartLifecycle {
 		this.definitions = definitions;
 		this.beanFactory = beanFactory;
 		this.events = events;
-		// every configured listener is checked here, so a bad one stops start-up with its key
+		// every configured listener is checked here, so a bad one stops start-up with its
+		// key
 		Iterable<ConfigurationPropertySource> sources = ConfigurationPropertySources.get(environment);
 		PropertySourcesPlaceholdersResolver placeholders = new PropertySourcesPlaceholdersResolver(environment);
 		for (String name : definitions.configuredNames(sources)) {
@@ -113,8 +118,8 @@ public class ListenerRegistry implements SmartLifecycle {
 	}
 
 	/**
-	 * Create a listener and, if its definition says autostart, start it, as one step: a listener
-	 * that cannot bind is not kept, and no other call sees it in between.
+	 * Create a listener and, if its definition says autostart, start it, as one step: a
+	 * listener that cannot bind is not kept, and no other call sees it in between.
 	 */
 	public ListenerOutcome createAndStart(ListenerDefinition definition) {
 		synchronized (this.lock) {
@@ -162,9 +167,9 @@ public class ListenerRegistry implements SmartLifecycle {
 	}
 
 	/**
-	 * Create the configured listeners and start those marked autostart. Started again after a
-	 * {@link #stop()} (a test framework pausing a cached context does that), it resumes the
-	 * listeners that were running.
+	 * Create the configured listeners and start those marked autostart. Started again
+	 * after a {@link #stop()} (a test framework pausing a cached context does that), it
+	 * resumes the listeners that were running.
 	 */
 	@Override
 	public void start() {
@@ -189,7 +194,8 @@ public class ListenerRegistry implements SmartLifecycle {
 			this.running = true;
 			int started = 0;
 			for (Listener listener : toStart) {
-				if (this.listeners.get(listener.name()) == listener && startLocked(listener).result() == Result.STARTED) {
+				if (this.listeners.get(listener.name()) == listener
+						&& startLocked(listener).result() == Result.STARTED) {
 					started++;
 				}
 			}
@@ -232,7 +238,8 @@ public class ListenerRegistry implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		// start after the web server, stop before it: listeners drain while health still answers
+		// start after the web server, stop before it: listeners drain while health still
+		// answers
 		return SmartLifecycle.DEFAULT_PHASE - 512;
 	}
 

@@ -5,7 +5,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-/** The running part of one listener: sockets and threads, created by its {@link ListenerType}. */
+/**
+ * The running part of one listener: sockets and threads, created by its
+ * {@link ListenerType}.
+ */
 public interface ListenerRuntime {
 
 	/**
@@ -15,7 +18,10 @@ public interface ListenerRuntime {
 	 */
 	int start() throws IOException;
 
-	/** Stop serving and close every connection; releases everything even after a failed start. */
+	/**
+	 * Stop serving and close every connection; releases everything even after a failed
+	 * start.
+	 */
 	void stop();
 
 	/** Stop accepting new connections, leaving open ones to finish (graceful drain). */
@@ -23,8 +29,8 @@ public interface ListenerRuntime {
 	}
 
 	/**
-	 * Wait until what is queued for open connections has been written, or the deadline passes
-	 * (the second step of a graceful drain, after {@link #stopAccepting()}).
+	 * Wait until what is queued for open connections has been written, or the deadline
+	 * passes (the second step of a graceful drain, after {@link #stopAccepting()}).
 	 * @param deadlineNanos a {@link System#nanoTime()} value
 	 */
 	default void awaitDrained(long deadlineNanos) throws InterruptedException {

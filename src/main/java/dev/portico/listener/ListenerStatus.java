@@ -26,6 +26,7 @@ public record ListenerStatus(String name, String type, String transport, String 
 
 	/**
 	 * Connection figures.
+	 *
 	 * @param active open now
 	 * @param accepted accepted since the service started
 	 * @param rejected refused at accept since the service started
@@ -36,6 +37,7 @@ public record ListenerStatus(String name, String type, String transport, String 
 
 	/**
 	 * Received and sent totals since the service started.
+	 *
 	 * @param received received
 	 * @param sent sent
 	 */
@@ -44,6 +46,7 @@ public record ListenerStatus(String name, String type, String transport, String 
 
 	/**
 	 * What is waiting to be written.
+	 *
 	 * @param bytes bytes
 	 * @param messages messages
 	 */

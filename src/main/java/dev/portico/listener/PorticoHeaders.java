@@ -1,8 +1,8 @@
 package dev.portico.listener;
 
 /**
- * Headers Portico sets on the messages a listener sends to its inbound channel, beside Spring
- * Integration's {@code IpHeaders} (connection id, remote address and port).
+ * Headers Portico sets on the messages a listener sends to its inbound channel, beside
+ * Spring Integration's {@code IpHeaders} (connection id, remote address and port).
  */
 public final class PorticoHeaders {
 

@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.logging.Log;
 
 /**
- * Logs a warning at most once per key and interval, with the number of occurrences suppressed
- * since the last line: a flood of bad clients gives a few log lines, not a log storm.
+ * Logs a warning at most once per key and interval, with the number of occurrences
+ * suppressed since the last line: a flood of bad clients gives a few log lines, not a log
+ * storm.
  */
 public final class RateLimitedLog {
 
@@ -40,7 +41,8 @@ public final class RateLimitedLog {
 			return;
 		}
 		long suppressed = window.suppressed.getAndSet(0);
-		this.log.warn((suppressed > 0) ? message + " (and " + suppressed + " more like it since the last report)" : message);
+		this.log.warn(
+				(suppressed > 0) ? message + " (and " + suppressed + " more like it since the last report)" : message);
 	}
 
 	private static final class Window {

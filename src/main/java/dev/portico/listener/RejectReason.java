@@ -1,7 +1,8 @@
 package dev.portico.listener;
 
 /**
- * Why a listener refused a connection at accept ({@code portico.connections.rejected{reason=...}}).
+ * Why a listener refused a connection at accept
+ * ({@code portico.connections.rejected{reason=...}}).
  */
 public enum RejectReason {
 

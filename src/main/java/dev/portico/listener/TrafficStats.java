@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Monotonic traffic totals of one listener, kept across restarts. Live values (open connections,
- * queued bytes) are not here: they are read from the connections themselves.
+ * Monotonic traffic totals of one listener, kept across restarts. Live values (open
+ * connections, queued bytes) are not here: they are read from the connections themselves.
  */
 public final class TrafficStats {
 

@@ -16,10 +16,10 @@ import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.unit.DataSize;
 
 /**
- * A {@link Duration} or {@link DataSize} from zero up to a maximum, written as configuration
- * writes it ({@code "1d"}, {@code "64MB"}): every duration and size key has a sane upper bound,
- * so that no value can overflow where it is used (a timeout turned into nanoseconds) or ask for
- * more memory than a process has.
+ * A {@link Duration} or {@link DataSize} from zero up to a maximum, written as
+ * configuration writes it ({@code "1d"}, {@code "64MB"}): every duration and size key has
+ * a sane upper bound, so that no value can overflow where it is used (a timeout turned
+ * into nanoseconds) or ask for more memory than a process has.
  */
 @Documented
 @Constraint(validatedBy = Within.Validator.class)

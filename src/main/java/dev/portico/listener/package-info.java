@@ -1,2 +1,4 @@
-/** Listener model and lifecycle: configuration, the registry, states and status values. */
+/**
+ * Listener model and lifecycle: configuration, the registry, states and status values.
+ */
 package dev.portico.listener;

@@ -22,8 +22,9 @@ import dev.portico.tcp.PushResult;
 import dev.portico.tcp.TcpServer;
 
 /**
- * Server-initiated messages over REST: the body, as is, queued to one connection or to every
- * open connection of a multiconn listener, through the same bounded queues as the echo.
+ * Server-initiated messages over REST: the body, as is, queued to one connection or to
+ * every open connection of a multiconn listener, through the same bounded queues as the
+ * echo.
  */
 @RestController
 @RequestMapping(path = "/api/listeners/{name}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -48,15 +49,16 @@ class MulticonnController {
 		PushResult result = server.push(id, body);
 		return switch (result) {
 			case QUEUED -> ResponseEntity.accepted().body(new PushResponse(name, body.length, 1, 0));
-			case NO_SUCH_CONNECTION -> throw ApiProblems.notFound("Listener '" + name + "' has no open connection '" + id
-					+ "': GET /api/listeners/" + name + "/connections lists them");
+			case NO_SUCH_CONNECTION -> throw ApiProblems.notFound("Listener '" + name + "' has no open connection '"
+					+ id + "': GET /api/listeners/" + name + "/connections lists them");
 			case QUEUE_FULL -> throw queueFull("Connection '" + id + "' of listener '" + name
 					+ "' has a full queue: its peer is not reading. Nothing was queued; retry later or close it.");
 		};
 	}
 
 	/** Queue the body, as is, to every open connection of a multiconn listener. */
-	@PostMapping(path = "/broadcast", consumes = { MediaType.APPLICATION_OCTET_STREAM_VALUE, MediaType.TEXT_PLAIN_VALUE })
+	@PostMapping(path = "/broadcast",
+			consumes = { MediaType.APPLICATION_OCTET_STREAM_VALUE, MediaType.TEXT_PLAIN_VALUE })
 	ResponseEntity<PushResponse> broadcast(@PathVariable String name, HttpServletRequest request) throws IOException {
 		TcpServer<?> server = serverOf(name);
 		byte[] body = RequestBodies.read(request, this.properties.maxBodySize().toBytes());
@@ -65,7 +67,8 @@ class MulticonnController {
 			throw queueFull("Every connection of listener '" + name + "' (" + broadcast.full()
 					+ ") has a full queue: their peers are not reading. Nothing was queued; retry later.");
 		}
-		return ResponseEntity.accepted().body(new PushResponse(name, body.length, broadcast.queued(), broadcast.full()));
+		return ResponseEntity.accepted()
+			.body(new PushResponse(name, body.length, broadcast.queued(), broadcast.full()));
 	}
 
 	private TcpServer<?> serverOf(String name) {

@@ -9,13 +9,16 @@ import dev.portico.tcp.ConnectionState;
 import dev.portico.tcp.FrameReader;
 
 /**
- * Reads and writes decoupled through each connection's bounded outbound queue, as the tutorial's
- * {@code select()} server does with its {@code message_queues}: the reader queues what it read, a
- * writer drains the queue, and pushes from the API join the same queue.
+ * Reads and writes decoupled through each connection's bounded outbound queue, as the
+ * tutorial's {@code select()} server does with its {@code message_queues}: the reader
+ * queues what it read, a writer drains the queue, and pushes from the API join the same
+ * queue.
  *
- * <p>A full queue pauses that connection's reader (backpressure: the peer's sends block in its
- * TCP window) for at most the write timeout, then closes it. Pushes never wait: a full queue
- * refuses them. A peer that shuts down its output still gets everything queued for it.
+ * <p>
+ * A full queue pauses that connection's reader (backpressure: the peer's sends block in
+ * its TCP window) for at most the write timeout, then closes it. Pushes never wait: a
+ * full queue refuses them. A peer that shuts down its output still gets everything queued
+ * for it.
  */
 final class MulticonnHandler implements ConnectionHandler<byte[]> {
 

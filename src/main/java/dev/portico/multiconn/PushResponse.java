@@ -6,7 +6,8 @@ package dev.portico.multiconn;
  * @param listener the listener
  * @param bytes the message size in bytes
  * @param queued connections that got it queued
- * @param full connections skipped because their queue was full (their peer is not reading)
+ * @param full connections skipped because their queue was full (their peer is not
+ * reading)
  */
 public record PushResponse(String listener, int bytes, int queued, int full) {
 }

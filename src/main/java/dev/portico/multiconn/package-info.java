@@ -1,5 +1,5 @@
 /**
- * The multiconn listener type: echo through bounded per-connection queues, plus server pushes to
- * one connection or all over REST.
+ * The multiconn listener type: echo through bounded per-connection queues, plus server
+ * pushes to one connection or all over REST.
  */
 package dev.portico.multiconn;

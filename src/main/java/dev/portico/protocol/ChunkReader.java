@@ -6,13 +6,15 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * Reads "whatever bytes arrived" from a stream: one blocking read, returned as an array sized
- * to the data. Unframed, so it suits a byte stream echoed as it comes.
+ * Reads "whatever bytes arrived" from a stream: one blocking read, returned as an array
+ * sized to the data. Unframed, so it suits a byte stream echoed as it comes.
  *
- * <p>One instance belongs to one connection: it keeps a read buffer that starts small, doubles
- * (up to {@code maxChunkSize}) when a read fills it, and halves again after several reads in a
- * row used less than half of it, so a connection that goes quiet gives its memory back and busy
- * ones read in large chunks (Netty's adaptive receive buffer works the same way).
+ * <p>
+ * One instance belongs to one connection: it keeps a read buffer that starts small,
+ * doubles (up to {@code maxChunkSize}) when a read fills it, and halves again after
+ * several reads in a row used less than half of it, so a connection that goes quiet gives
+ * its memory back and busy ones read in large chunks (Netty's adaptive receive buffer
+ * works the same way).
  */
 public final class ChunkReader {
 
@@ -37,7 +39,8 @@ public final class ChunkReader {
 	}
 
 	/**
-	 * Block until at least one byte arrives and return every byte that one read delivered.
+	 * Block until at least one byte arrives and return every byte that one read
+	 * delivered.
 	 * @param in the stream to read
 	 * @return a new array holding 1 to {@code maxChunkSize} bytes
 	 * @throws EOFException when the stream ends (the peer closed or shut down output)

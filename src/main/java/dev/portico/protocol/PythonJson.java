@@ -6,21 +6,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes JSON text exactly as Python's {@code json.dumps(obj, ensure_ascii=False)} does, so that
- * Portico's bytes match the reference Python server's.
+ * Writes JSON text exactly as Python's {@code json.dumps(obj, ensure_ascii=False)} does,
+ * so that Portico's bytes match the reference Python server's.
  *
- * <p>The format: {@code ", "} between members and items, {@code ": "} after keys (with an indent:
- * {@code ","} and a newline, as Python does). Strings escape the quote, the backslash, the short
- * escapes for newline, carriage return, tab, backspace and form feed, and other control characters
- * as a lower-case six-character unicode escape; everything else, U+007F, U+2028 and U+2029
- * included, is written raw. One deliberate difference: a lone surrogate (which Python writes raw
- * and then fails to encode as UTF-8) is written as a unicode escape, so the text always encodes to
- * valid UTF-8 and reads back unchanged.
+ * <p>
+ * The format: {@code ", "} between members and items, {@code ": "} after keys (with an
+ * indent: {@code ","} and a newline, as Python does). Strings escape the quote, the
+ * backslash, the short escapes for newline, carriage return, tab, backspace and form
+ * feed, and other control characters as a lower-case six-character unicode escape;
+ * everything else, U+007F, U+2028 and U+2029 included, is written raw. One deliberate
+ * difference: a lone surrogate (which Python writes raw and then fails to encode as
+ * UTF-8) is written as a unicode escape, so the text always encodes to valid UTF-8 and
+ * reads back unchanged.
  *
- * <p>Values may be {@code String}, {@code Map} with string keys, {@code List}, {@code Boolean},
- * {@code null} and integral numbers ({@code Integer}, {@code Long}, {@code Short}, {@code Byte},
- * {@code BigInteger}); floating-point numbers are refused because Python's float formatting
- * differs from Java's.
+ * <p>
+ * Values may be {@code String}, {@code Map} with string keys, {@code List},
+ * {@code Boolean}, {@code null} and integral numbers ({@code Integer}, {@code Long},
+ * {@code Short}, {@code Byte}, {@code BigInteger}); floating-point numbers are refused
+ * because Python's float formatting differs from Java's.
  */
 public final class PythonJson {
 
@@ -94,7 +97,10 @@ public final class PythonJson {
 	}
 
 	private static void appendUnicodeEscape(StringBuilder out, char c) {
-		out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF])
+		out.append("\\u")
+			.append(HEX[(c >> 12) & 0xF])
+			.append(HEX[(c >> 8) & 0xF])
+			.append(HEX[(c >> 4) & 0xF])
 			.append(HEX[c & 0xF]);
 	}
 

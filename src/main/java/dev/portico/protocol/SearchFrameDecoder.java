@@ -9,16 +9,18 @@ import java.util.function.Consumer;
 import dev.portico.protocol.SearchProtocolException.Kind;
 
 /**
- * Incremental search protocol decoder for one connection: feed it bytes as they arrive, in any
- * split, and it hands out each complete {@link SearchMessage}.
+ * Incremental search protocol decoder for one connection: feed it bytes as they arrive,
+ * in any split, and it hands out each complete {@link SearchMessage}.
  *
- * <p>Limits are checked before memory is committed: a zero header length fails at once, the header
- * is at most 65535 bytes by construction, and a declared content-length above the maximum fails as
- * soon as the header is complete, without waiting for the content. Buffers grow with the bytes
- * that actually arrive, never to a declared length up front.
+ * <p>
+ * Limits are checked before memory is committed: a zero header length fails at once, the
+ * header is at most 65535 bytes by construction, and a declared content-length above the
+ * maximum fails as soon as the header is complete, without waiting for the content.
+ * Buffers grow with the bytes that actually arrive, never to a declared length up front.
  *
- * <p>After a {@link SearchProtocolException} the decoder is spent: every later call throws the same
- * exception. Not thread-safe; use one decoder per connection.
+ * <p>
+ * After a {@link SearchProtocolException} the decoder is spent: every later call throws
+ * the same exception. Not thread-safe; use one decoder per connection.
  */
 public final class SearchFrameDecoder {
 
@@ -43,7 +45,10 @@ public final class SearchFrameDecoder {
 
 	private int prefixValue;
 
-	/** The header or content being collected: {@code filled} of {@code expected} bytes are in. */
+	/**
+	 * The header or content being collected: {@code filled} of {@code expected} bytes are
+	 * in.
+	 */
 	private byte[] buffer = EMPTY;
 
 	private int filled;
@@ -75,8 +80,9 @@ public final class SearchFrameDecoder {
 	}
 
 	/**
-	 * Consume all remaining bytes of {@code in}, handing each complete message to {@code sink} in
-	 * order. Messages completed before a bad frame are handed out before the exception is thrown.
+	 * Consume all remaining bytes of {@code in}, handing each complete message to
+	 * {@code sink} in order. Messages completed before a bad frame are handed out before
+	 * the exception is thrown.
 	 * @param in the bytes that arrived
 	 * @param sink receives each complete message
 	 * @throws SearchProtocolException if the input breaks the protocol
@@ -115,12 +121,13 @@ public final class SearchFrameDecoder {
 	}
 
 	/**
-	 * Consume all remaining bytes of {@code in} and return the messages they complete. If a bad
-	 * frame follows complete messages, those messages are returned and the exception is thrown by
-	 * the next call.
+	 * Consume all remaining bytes of {@code in} and return the messages they complete. If
+	 * a bad frame follows complete messages, those messages are returned and the
+	 * exception is thrown by the next call.
 	 * @param in the bytes that arrived
 	 * @return the complete messages, possibly none
-	 * @throws SearchProtocolException if the input breaks the protocol before any message completed
+	 * @throws SearchProtocolException if the input breaks the protocol before any message
+	 * completed
 	 */
 	public List<SearchMessage> decode(ByteBuffer in) throws SearchProtocolException {
 		List<SearchMessage> messages = new ArrayList<>(1);
@@ -136,22 +143,24 @@ public final class SearchFrameDecoder {
 	}
 
 	/**
-	 * Consume {@code length} bytes of {@code bytes} from {@code offset}; see {@link #decode(ByteBuffer)}.
+	 * Consume {@code length} bytes of {@code bytes} from {@code offset}; see
+	 * {@link #decode(ByteBuffer)}.
 	 * @param bytes the array holding the bytes that arrived
 	 * @param offset where they start
 	 * @param length how many
 	 * @return the complete messages, possibly none
-	 * @throws SearchProtocolException if the input breaks the protocol before any message completed
+	 * @throws SearchProtocolException if the input breaks the protocol before any message
+	 * completed
 	 */
 	public List<SearchMessage> decode(byte[] bytes, int offset, int length) throws SearchProtocolException {
 		return decode(ByteBuffer.wrap(bytes, offset, length));
 	}
 
 	/**
-	 * Report that the peer closed its side. A close between frames is normal and returns quietly; a
-	 * close inside a frame is a truncated frame.
-	 * @throws SearchProtocolException {@link Kind#TRUNCATED_FRAME} if the stream ended inside a
-	 * frame, or the earlier failure if the decoder already failed
+	 * Report that the peer closed its side. A close between frames is normal and returns
+	 * quietly; a close inside a frame is a truncated frame.
+	 * @throws SearchProtocolException {@link Kind#TRUNCATED_FRAME} if the stream ended
+	 * inside a frame, or the earlier failure if the decoder already failed
 	 */
 	public void endOfStream() throws SearchProtocolException {
 		if (this.failure != null) {
@@ -165,7 +174,8 @@ public final class SearchFrameDecoder {
 	}
 
 	/**
-	 * Whether the decoder sits between frames, holding no partial frame: a close now is clean.
+	 * Whether the decoder sits between frames, holding no partial frame: a close now is
+	 * clean.
 	 * @return whether no bytes of an unfinished frame are held
 	 */
 	public boolean isAtFrameBoundary() {
@@ -230,7 +240,8 @@ public final class SearchFrameDecoder {
 		}
 		byte[] content;
 		if (this.buffer.length == this.expected) {
-			// Hand the buffer over rather than copying it; the next section starts afresh.
+			// Hand the buffer over rather than copying it; the next section starts
+			// afresh.
 			content = this.buffer;
 			this.buffer = EMPTY;
 		}
@@ -252,7 +263,9 @@ public final class SearchFrameDecoder {
 		sink.accept(message);
 	}
 
-	/** Copy what is available of the current section, growing the buffer only to hold it. */
+	/**
+	 * Copy what is available of the current section, growing the buffer only to hold it.
+	 */
 	private void fill(ByteBuffer in) {
 		int count = Math.min(in.remaining(), this.expected - this.filled);
 		int needed = this.filled + count;

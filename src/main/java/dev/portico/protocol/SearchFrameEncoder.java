@@ -17,9 +17,9 @@ import java.util.Map;
  * +----------------+---------------------------+---------------------------+
  * </pre>
  *
- * The header holds exactly {@code byteorder}, {@code content-type}, {@code content-encoding} and
- * {@code content-length}, in that order, written by {@link PythonJson}; extra keys a decoded
- * message carries are not written.
+ * The header holds exactly {@code byteorder}, {@code content-type},
+ * {@code content-encoding} and {@code content-length}, in that order, written by
+ * {@link PythonJson}; extra keys a decoded message carries are not written.
  */
 public final class SearchFrameEncoder {
 

@@ -10,9 +10,9 @@ import tools.jackson.databind.JsonNode;
 import dev.portico.protocol.SearchProtocolException.Kind;
 
 /**
- * A validated JSON header: the one place that decides whether a header is acceptable and how long
- * the content that follows is. Both decoders call {@link #parse} as soon as the header bytes are in,
- * before any content is read or buffered.
+ * A validated JSON header: the one place that decides whether a header is acceptable and
+ * how long the content that follows is. Both decoders call {@link #parse} as soon as the
+ * header bytes are in, before any content is read or buffered.
  */
 record SearchHeader(String byteorder, String contentType, String contentEncoding, int contentLength,
 		Map<String, Object> fields) {
@@ -28,7 +28,10 @@ record SearchHeader(String byteorder, String contentType, String contentEncoding
 
 	static final String CONTENT_LENGTH = "content-length";
 
-	/** Checked in the reference server's order, so the first missing key named is the same. */
+	/**
+	 * Checked in the reference server's order, so the first missing key named is the
+	 * same.
+	 */
 	private static final String[] REQUIRED = { BYTEORDER, CONTENT_LENGTH, CONTENT_TYPE, CONTENT_ENCODING };
 
 	/**
@@ -84,8 +87,8 @@ record SearchHeader(String byteorder, String contentType, String contentEncoding
 					"content-length must be a non-negative integer, got " + shown(value));
 		}
 		if (!value.canConvertToInt() || value.intValue() > maxContentLength) {
-			throw new SearchProtocolException(Kind.CONTENT_TOO_LARGE, "content-length " + shown(value)
-					+ " exceeds the maximum of " + maxContentLength);
+			throw new SearchProtocolException(Kind.CONTENT_TOO_LARGE,
+					"content-length " + shown(value) + " exceeds the maximum of " + maxContentLength);
 		}
 		return value.intValue();
 	}
@@ -111,7 +114,8 @@ record SearchHeader(String byteorder, String contentType, String contentEncoding
 	 * The message this header and its content make, with JSON content checked.
 	 * @param content exactly {@link #contentLength()} bytes
 	 * @return the message
-	 * @throws SearchProtocolException if JSON content is not a JSON object in its encoding
+	 * @throws SearchProtocolException if JSON content is not a JSON object in its
+	 * encoding
 	 */
 	SearchMessage toMessage(byte[] content) throws SearchProtocolException {
 		SearchMessage message = new SearchMessage(this.byteorder, this.contentType, this.contentEncoding, content,

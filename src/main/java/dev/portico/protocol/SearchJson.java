@@ -18,20 +18,23 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.portico.protocol.SearchProtocolException.Kind;
 
 /**
- * Strict text decoding and JSON parsing shared by the header and content checks, so that both
- * decoders and the responder agree on what is valid.
+ * Strict text decoding and JSON parsing shared by the header and content checks, so that
+ * both decoders and the responder agree on what is valid.
  */
 public final class SearchJson {
 
-	/** Trailing tokens fail (as Python's "Extra data"); NaN, comments and single quotes fail. */
+	/**
+	 * Trailing tokens fail (as Python's "Extra data"); NaN, comments and single quotes
+	 * fail.
+	 */
 	private static final JsonMapper MAPPER = JsonMapper.builder()
 		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
 		.build();
 
 	/** Python codec names that Java spells differently. */
-	private static final Map<String, Charset> PYTHON_ALIASES = Map.of("latin-1", StandardCharsets.ISO_8859_1,
-			"latin_1", StandardCharsets.ISO_8859_1, "u8", StandardCharsets.UTF_8, "utf", StandardCharsets.UTF_8,
-			"utf8", StandardCharsets.UTF_8);
+	private static final Map<String, Charset> PYTHON_ALIASES = Map.of("latin-1", StandardCharsets.ISO_8859_1, "latin_1",
+			StandardCharsets.ISO_8859_1, "u8", StandardCharsets.UTF_8, "utf", StandardCharsets.UTF_8, "utf8",
+			StandardCharsets.UTF_8);
 
 	private static final int MAX_QUOTED = 40;
 
@@ -70,8 +73,8 @@ public final class SearchJson {
 	}
 
 	/**
-	 * The charset for a content-encoding, accepting Java names and aliases and the Python spellings
-	 * a Python client is likely to send ({@code latin-1}, {@code utf_8}).
+	 * The charset for a content-encoding, accepting Java names and aliases and the Python
+	 * spellings a Python client is likely to send ({@code latin-1}, {@code utf_8}).
 	 */
 	static Charset charset(String name) throws SearchProtocolException {
 		Charset alias = PYTHON_ALIASES.get(name.toLowerCase(Locale.ROOT));
@@ -97,8 +100,8 @@ public final class SearchJson {
 
 	/**
 	 * The JSON object a JSON message carries, checked the same way whoever asks.
-	 * @throws SearchProtocolException if the content is not text in its encoding, not JSON, or not
-	 * an object
+	 * @throws SearchProtocolException if the content is not text in its encoding, not
+	 * JSON, or not an object
 	 */
 	public static JsonNode contentObject(SearchMessage message) throws SearchProtocolException {
 		Charset charset = charset(message.contentEncoding());

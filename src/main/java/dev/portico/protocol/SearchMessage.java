@@ -9,17 +9,21 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One search protocol message (request or response): the three descriptive header values, the
- * content bytes, and every key of the JSON header as received.
+ * One search protocol message (request or response): the three descriptive header values,
+ * the content bytes, and every key of the JSON header as received.
  *
- * <p>The content array is not copied: treat it as read-only. {@code header} is empty for messages
- * built here to be sent; the encoder writes only the four standard keys.
+ * <p>
+ * The content array is not copied: treat it as read-only. {@code header} is empty for
+ * messages built here to be sent; the encoder writes only the four standard keys.
  *
  * @param byteorder the sender's native byte order, {@code "little"} or {@code "big"}
- * @param contentType {@value #JSON_CONTENT_TYPE} for JSON content, anything else for binary
- * @param contentEncoding a charset name for JSON content, usually {@code "binary"} otherwise
+ * @param contentType {@value #JSON_CONTENT_TYPE} for JSON content, anything else for
+ * binary
+ * @param contentEncoding a charset name for JSON content, usually {@code "binary"}
+ * otherwise
  * @param content the content bytes
- * @param header the decoded JSON header, keys in wire order (unmodifiable, may hold nulls)
+ * @param header the decoded JSON header, keys in wire order (unmodifiable, may hold
+ * nulls)
  */
 public record SearchMessage(String byteorder, String contentType, String contentEncoding, byte[] content,
 		Map<String, Object> header) {
@@ -64,8 +68,9 @@ public record SearchMessage(String byteorder, String contentType, String content
 	}
 
 	/**
-	 * Whether the content is JSON ({@code content-type} is exactly {@value #JSON_CONTENT_TYPE}, as
-	 * the reference server compares it); every other content-type is binary.
+	 * Whether the content is JSON ({@code content-type} is exactly
+	 * {@value #JSON_CONTENT_TYPE}, as the reference server compares it); every other
+	 * content-type is binary.
 	 * @return whether the content is JSON
 	 */
 	public boolean isJson() {
@@ -87,8 +92,8 @@ public record SearchMessage(String byteorder, String contentType, String content
 
 	@Override
 	public String toString() {
-		return "SearchMessage[byteorder=" + this.byteorder + ", contentType=" + this.contentType
-				+ ", contentEncoding=" + this.contentEncoding + ", contentLength=" + this.content.length + "]";
+		return "SearchMessage[byteorder=" + this.byteorder + ", contentType=" + this.contentType + ", contentEncoding="
+				+ this.contentEncoding + ", contentLength=" + this.content.length + "]";
 	}
 
 }

@@ -1,8 +1,8 @@
 package dev.portico.protocol;
 
 /**
- * A search protocol frame or request that Portico refuses, with the kind of fault and a message
- * fit to send back to the client.
+ * A search protocol frame or request that Portico refuses, with the kind of fault and a
+ * message fit to send back to the client.
  */
 public class SearchProtocolException extends Exception {
 
@@ -29,10 +29,16 @@ public class SearchProtocolException extends Exception {
 		/** A required header key is missing. */
 		MISSING_HEADER,
 
-		/** A header value has the wrong type (for example a content-type that is not a string). */
+		/**
+		 * A header value has the wrong type (for example a content-type that is not a
+		 * string).
+		 */
 		INVALID_HEADER,
 
-		/** The content-length is negative, fractional, not a number, or not an integer at all. */
+		/**
+		 * The content-length is negative, fractional, not a number, or not an integer at
+		 * all.
+		 */
 		INVALID_CONTENT_LENGTH,
 
 		/** The content-length is above the decoder's maximum. */
@@ -54,8 +60,9 @@ public class SearchProtocolException extends Exception {
 		INVALID_REQUEST;
 
 		/**
-		 * Whether an error frame can still be sent for this kind of fault. After the stream ended
-		 * inside a frame the peer has stopped sending; Portico closes without answering.
+		 * Whether an error frame can still be sent for this kind of fault. After the
+		 * stream ended inside a frame the peer has stopped sending; Portico closes
+		 * without answering.
 		 * @return {@code false} only for {@link #TRUNCATED_FRAME}
 		 */
 		public boolean canReply() {

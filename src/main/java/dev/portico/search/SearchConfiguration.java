@@ -17,7 +17,9 @@ import dev.portico.tcp.TcpServers;
 @EnableConfigurationProperties(SearchProperties.class)
 class SearchConfiguration {
 
-	/** Loaded at start: a missing or corrupt file stops start-up with a message naming it. */
+	/**
+	 * Loaded at start: a missing or corrupt file stops start-up with a message naming it.
+	 */
 	@Bean
 	SearchIndex searchIndex(SearchProperties properties) {
 		try {

@@ -7,8 +7,8 @@ import java.util.Objects;
 import dev.portico.protocol.SearchProtocolException.Kind;
 
 /**
- * What a blocking read of one frame produced: a message, or a refused frame the listener should
- * answer (when it can) and then close, since a deserializer cannot reply itself.
+ * What a blocking read of one frame produced: a message, or a refused frame the listener
+ * should answer (when it can) and then close, since a deserializer cannot reply itself.
  */
 public sealed interface SearchDecodeResult {
 
@@ -32,6 +32,7 @@ public sealed interface SearchDecodeResult {
 
 	/**
 	 * A good frame.
+	 *
 	 * @param message the decoded message
 	 */
 	record Ok(SearchMessage message) implements SearchDecodeResult {
@@ -43,10 +44,13 @@ public sealed interface SearchDecodeResult {
 	}
 
 	/**
-	 * A refused frame; the stream is no longer aligned on a frame, so the connection must close.
+	 * A refused frame; the stream is no longer aligned on a frame, so the connection must
+	 * close.
+	 *
 	 * @param kind what was wrong
 	 * @param detail a message fit to send back in an {@code {"error": ...}} frame
-	 * @param canFrameReply whether an error frame can still be sent (not after the peer closed)
+	 * @param canFrameReply whether an error frame can still be sent (not after the peer
+	 * closed)
 	 */
 	record Bad(Kind kind, String detail, boolean canFrameReply) implements SearchDecodeResult {
 

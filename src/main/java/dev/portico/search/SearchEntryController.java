@@ -33,11 +33,12 @@ import dev.portico.api.RequestBodies;
 import static dev.portico.listener.Throwables.rootMessage;
 
 /**
- * The search index over REST. Keys are any Unicode text, percent-encoded (UTF-8) in the path:
- * {@code /api/search/entries/%F0%9F%90%B6} is the dog emoji. Keys that a path segment cannot
- * carry safely ({@code /}, {@code \}, {@code ;}, {@code %}, {@code .} or {@code ..}) use the
- * query form instead: {@code /api/search/entries?key=...}. Every change is written back to the
- * index file atomically; a failed write leaves the index unchanged and answers 500.
+ * The search index over REST. Keys are any Unicode text, percent-encoded (UTF-8) in the
+ * path: {@code /api/search/entries/%F0%9F%90%B6} is the dog emoji. Keys that a path
+ * segment cannot carry safely ({@code /}, {@code \}, {@code ;}, {@code %}, {@code .} or
+ * {@code ..}) use the query form instead: {@code /api/search/entries?key=...}. Every
+ * change is written back to the index file atomically; a failed write leaves the index
+ * unchanged and answers 500.
  */
 @RestController
 @RequestMapping(path = "/api/search/entries", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -52,7 +53,9 @@ class SearchEntryController {
 		this.properties = properties;
 	}
 
-	/** Every entry, as one JSON object in the index's order; with {@code ?key=} one entry. */
+	/**
+	 * Every entry, as one JSON object in the index's order; with {@code ?key=} one entry.
+	 */
 	@GetMapping
 	Object list(@RequestParam(required = false) String key) {
 		if (key != null) {
@@ -70,7 +73,10 @@ class SearchEntryController {
 		return new SearchEntry(key, value);
 	}
 
-	/** Store the body, UTF-8 text unless the content type names another charset, as the value. */
+	/**
+	 * Store the body, UTF-8 text unless the content type names another charset, as the
+	 * value.
+	 */
 	@PutMapping(path = "/{key}", consumes = MediaType.TEXT_PLAIN_VALUE)
 	ResponseEntity<SearchEntry> putText(@PathVariable String key, HttpServletRequest request) throws IOException {
 		return put(key, text(request));
@@ -133,7 +139,10 @@ class SearchEntryController {
 		return ResponseEntity.ok(entry);
 	}
 
-	/** The body as text: UTF-8 unless the content type names another charset; malformed text is a 400. */
+	/**
+	 * The body as text: UTF-8 unless the content type names another charset; malformed
+	 * text is a 400.
+	 */
 	private String text(HttpServletRequest request) throws IOException {
 		byte[] body = RequestBodies.read(request, this.properties.maxBodySize().toBytes());
 		Charset charset = StandardCharsets.UTF_8;
@@ -163,9 +172,9 @@ class SearchEntryController {
 	}
 
 	private static ErrorResponseException notWritten(SearchIndexException ex) {
-		return ApiProblems.of(HttpStatus.INTERNAL_SERVER_ERROR, "The search index file " + ex.getFile()
-				+ " could not be written, so nothing changed: " + rootMessage(ex)
-				+ ". Check that its directory exists and is writable, then retry.",
+		return ApiProblems.of(HttpStatus.INTERNAL_SERVER_ERROR,
+				"The search index file " + ex.getFile() + " could not be written, so nothing changed: "
+						+ rootMessage(ex) + ". Check that its directory exists and is writable, then retry.",
 				Map.of("file", String.valueOf(ex.getFile())));
 	}
 

@@ -13,12 +13,14 @@ import dev.portico.tcp.FrameReader;
 
 /**
  * Reads one connection's search frames with the protocol's incremental
- * {@link SearchFrameDecoder}, the same parser the bundled client uses. One socket read usually
- * brings a whole frame (and pipelined frames after it); they are handed out one per call, in
- * order, and a bad frame after good ones is reported once those are answered.
+ * {@link SearchFrameDecoder}, the same parser the bundled client uses. One socket read
+ * usually brings a whole frame (and pipelined frames after it); they are handed out one
+ * per call, in order, and a bad frame after good ones is reported once those are
+ * answered.
  *
- * <p>The frame timeout runs from the first byte of a frame until it is whole: a connection that
- * waits between frames is idle, not slow.
+ * <p>
+ * The frame timeout runs from the first byte of a frame until it is whole: a connection
+ * that waits between frames is idle, not slow.
  */
 final class SearchFrameReader implements FrameReader<SearchDecodeResult> {
 

@@ -13,10 +13,11 @@ import dev.portico.tcp.FrameReader;
 import dev.portico.tcp.TcpContext;
 
 /**
- * Answers search requests on the connection's own thread, so pipelined requests are answered in
- * order. Without keep-alive the connection closes after the first answer, as the reference
- * server does. A bad frame gets one {@code {"error": ...}} frame when one can still be framed,
- * then the connection closes; the event is counted by kind and logged at WARN with the peer.
+ * Answers search requests on the connection's own thread, so pipelined requests are
+ * answered in order. Without keep-alive the connection closes after the first answer, as
+ * the reference server does. A bad frame gets one {@code {"error": ...}} frame when one
+ * can still be framed, then the connection closes; the event is counted by kind and
+ * logged at WARN with the peer.
  */
 final class SearchHandler implements ConnectionHandler<SearchDecodeResult> {
 
@@ -32,7 +33,8 @@ final class SearchHandler implements ConnectionHandler<SearchDecodeResult> {
 
 	private final Timer error;
 
-	SearchHandler(TcpContext context, SearchIndex index, int maxContentLength, boolean keepAlive, MeterRegistry meters) {
+	SearchHandler(TcpContext context, SearchIndex index, int maxContentLength, boolean keepAlive,
+			MeterRegistry meters) {
 		this.context = context;
 		this.responder = new SearchResponder(index::get);
 		this.maxContentLength = maxContentLength;
@@ -58,8 +60,10 @@ final class SearchHandler implements ConnectionHandler<SearchDecodeResult> {
 		if (reply.isError()) {
 			SearchErrorKind kind = SearchErrorKind.of(reply.error());
 			this.context.log()
-				.error(kind, "bad request from " + connection.remoteAddress() + " (" + kind.tag() + "); "
-						+ ((reply.message() != null) ? "answered with an error and closed" : "closed without an answer"));
+				.error(kind,
+						"bad request from " + connection.remoteAddress() + " (" + kind.tag() + "); "
+								+ ((reply.message() != null) ? "answered with an error and closed"
+										: "closed without an answer"));
 			connection.close(CloseReason.BAD_INPUT);
 		}
 		else if (!this.keepAlive) {

@@ -28,15 +28,18 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.portico.protocol.PythonJson;
 
 /**
- * The search index: a thread-safe map of query to answer, in insertion order, kept in a JSON
- * object file ({@code {"key": "value", ...}}) and written back to it atomically on every change.
+ * The search index: a thread-safe map of query to answer, in insertion order, kept in a
+ * JSON object file ({@code {"key": "value", ...}}) and written back to it atomically on
+ * every change.
  *
- * <p>Reads are lock-free over an immutable snapshot; changes are serialized. A change first writes
- * the whole index to {@code <file>.tmp} beside the file (the real file, when it is a symbolic
- * link), with the file's permissions, forces it to disk, then renames it over the file; only when
- * that succeeded does the new snapshot become visible. A failed write leaves the file and the
- * in-memory index as they were and throws {@link SearchIndexException}. The file is written as
- * Python's {@code json.dump(index, f, indent=2, ensure_ascii=False)} would, plus a final newline.
+ * <p>
+ * Reads are lock-free over an immutable snapshot; changes are serialized. A change first
+ * writes the whole index to {@code <file>.tmp} beside the file (the real file, when it is
+ * a symbolic link), with the file's permissions, forces it to disk, then renames it over
+ * the file; only when that succeeded does the new snapshot become visible. A failed write
+ * leaves the file and the in-memory index as they were and throws
+ * {@link SearchIndexException}. The file is written as Python's
+ * {@code json.dump(index, f, indent=2, ensure_ascii=False)} would, plus a final newline.
  */
 public class SearchIndex {
 
@@ -56,7 +59,8 @@ public class SearchIndex {
 	/**
 	 * Load the index from a file it is also written back to.
 	 * @param file a JSON object whose values are all strings
-	 * @throws SearchIndexException if the file is missing, unreadable or not such an object
+	 * @throws SearchIndexException if the file is missing, unreadable or not such an
+	 * object
 	 */
 	public SearchIndex(Path file) {
 		this(file, read(file));
@@ -68,13 +72,15 @@ public class SearchIndex {
 	}
 
 	/**
-	 * The index of the data directory's copy if there is one, else of the seed (a file, or the
-	 * index shipped in the jar when {@code seed} is null); changes go to the data directory's copy.
+	 * The index of the data directory's copy if there is one, else of the seed (a file,
+	 * or the index shipped in the jar when {@code seed} is null); changes go to the data
+	 * directory's copy.
 	 * @throws SearchIndexException naming the file that is missing or corrupt
 	 */
 	public static SearchIndex open(Path dataDir, Path seed) {
 		Path live = dataDir.resolve("search-index.json");
-		// a configured seed is checked even when the data copy exists: a wrong path is a mistake
+		// a configured seed is checked even when the data copy exists: a wrong path is a
+		// mistake
 		Map<String, String> seeded = (seed != null) ? read(seed) : null;
 		if (Files.exists(live)) {
 			return new SearchIndex(live);
@@ -123,8 +129,8 @@ public class SearchIndex {
 	 * Add or replace an entry and write the index back.
 	 * @param key the query
 	 * @param value the answer
-	 * @return {@code true} if the entry was created, {@code false} if it existed (then replaced,
-	 * with no write when the value is unchanged)
+	 * @return {@code true} if the entry was created, {@code false} if it existed (then
+	 * replaced, with no write when the value is unchanged)
 	 * @throws SearchIndexException if the file could not be written; nothing changed then
 	 */
 	public boolean put(String key, String value) {
@@ -164,7 +170,8 @@ public class SearchIndex {
 
 	/**
 	 * Read the file again, replacing the in-memory index.
-	 * @throws SearchIndexException if the file is missing or corrupt; the index is unchanged then
+	 * @throws SearchIndexException if the file is missing or corrupt; the index is
+	 * unchanged then
 	 */
 	public void reload() {
 		synchronized (this.writeLock) {
@@ -222,8 +229,9 @@ public class SearchIndex {
 	}
 
 	/**
-	 * Write to a temporary file beside the real file (a symbolic link is followed, not replaced),
-	 * with the real file's permissions, force it to disk, then rename it over the real file.
+	 * Write to a temporary file beside the real file (a symbolic link is followed, not
+	 * replaced), with the real file's permissions, force it to disk, then rename it over
+	 * the real file.
 	 */
 	private static void write(Path file, Map<String, String> entries) {
 		Path target = file.toAbsolutePath();
@@ -280,7 +288,8 @@ public class SearchIndex {
 			channel.force(true);
 		}
 		catch (IOException | UnsupportedOperationException ex) {
-			// Not possible on every platform (Windows); the file itself is already on disk.
+			// Not possible on every platform (Windows); the file itself is already on
+			// disk.
 		}
 	}
 

@@ -18,8 +18,8 @@ import dev.portico.tcp.TcpOptions;
 import dev.portico.tcp.TcpServers;
 
 /**
- * The {@code search} listener type: the length-prefixed JSON-header protocol of the tutorial,
- * answered from the {@link SearchIndex}.
+ * The {@code search} listener type: the length-prefixed JSON-header protocol of the
+ * tutorial, answered from the {@link SearchIndex}.
  */
 class SearchListenerType implements ListenerType {
 

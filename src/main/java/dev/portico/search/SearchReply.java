@@ -4,9 +4,9 @@ import dev.portico.protocol.SearchMessage;
 import dev.portico.protocol.SearchProtocolException;
 
 /**
- * What a listener should do after a request: write {@code message} (when there is one), and close
- * the connection when {@code close} is set (every error; a normal answer leaves that to the
- * listener's keep-alive setting).
+ * What a listener should do after a request: write {@code message} (when there is one),
+ * and close the connection when {@code close} is set (every error; a normal answer leaves
+ * that to the listener's keep-alive setting).
  *
  * @param message the response to write, or {@code null} when no frame can be sent
  * @param close whether the connection must be closed after writing

@@ -18,14 +18,16 @@ import dev.portico.protocol.SearchProtocolException.Kind;
 
 /**
  * The search protocol's request logic, as the reference server answers: a JSON
- * {@code {"action": "search", "value": q}} gets {@code {"result": answer}}, any other content-type
- * gets its first 10 bytes echoed in a binary response.
+ * {@code {"action": "search", "value": q}} gets {@code {"result": answer}}, any other
+ * content-type gets its first 10 bytes echoed in a binary response.
  *
- * <p>Where the reference server answers oddly, Portico answers an error frame (and the listener
- * closes): a missing or non-string {@code "action"} (the reference says
- * {@code Error: invalid action 'None'.}), and a {@code "search"} without a string {@code "value"}
- * (the reference says {@code No match for 'None'.}). A present but empty index entry is returned as
- * it is (the reference's {@code or} would report it as no match).
+ * <p>
+ * Where the reference server answers oddly, Portico answers an error frame (and the
+ * listener closes): a missing or non-string {@code "action"} (the reference says
+ * {@code Error: invalid action 'None'.}), and a {@code "search"} without a string
+ * {@code "value"} (the reference says {@code No match for 'None'.}). A present but empty
+ * index entry is returned as it is (the reference's {@code or} would report it as no
+ * match).
  */
 public final class SearchResponder {
 
@@ -72,8 +74,8 @@ public final class SearchResponder {
 		}
 		JsonNode value = object.get("value");
 		if (value == null || !value.isString()) {
-			throw new SearchProtocolException(Kind.INVALID_REQUEST, "search needs a string 'value', got "
-					+ ((value == null) ? "none" : SearchJson.describe(value)));
+			throw new SearchProtocolException(Kind.INVALID_REQUEST,
+					"search needs a string 'value', got " + ((value == null) ? "none" : SearchJson.describe(value)));
 		}
 		String query = value.stringValue();
 		String answer = this.index.apply(query);
@@ -81,8 +83,9 @@ public final class SearchResponder {
 	}
 
 	/**
-	 * What to do with the outcome of a blocking read: answer a good request; answer a refused
-	 * frame or an unusable request with an error frame and close. Never throws for bad input.
+	 * What to do with the outcome of a blocking read: answer a good request; answer a
+	 * refused frame or an unusable request with an error frame and close. Never throws
+	 * for bad input.
 	 * @param decoded the outcome of {@link SearchFrameSerializer#deserialize}
 	 * @return the reply
 	 */
@@ -109,7 +112,8 @@ public final class SearchResponder {
 	}
 
 	/**
-	 * The reply to a refused frame or request: an error frame when one can be sent, and close.
+	 * The reply to a refused frame or request: an error frame when one can be sent, and
+	 * close.
 	 * @param failure what was wrong
 	 * @return the reply
 	 */

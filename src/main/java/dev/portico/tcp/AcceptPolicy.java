@@ -7,9 +7,10 @@ import java.util.concurrent.ConcurrentMap;
 import dev.portico.listener.RejectReason;
 
 /**
- * Who gets in: a listener refuses connections while draining, past {@code max-connections} and
- * past {@code max-connections-per-ip} from one address. Counts per address change atomically
- * (admission runs on the accept thread, release on whichever thread closes).
+ * Who gets in: a listener refuses connections while draining, past
+ * {@code max-connections} and past {@code max-connections-per-ip} from one address.
+ * Counts per address change atomically (admission runs on the accept thread, release on
+ * whichever thread closes).
  */
 final class AcceptPolicy {
 
@@ -27,8 +28,8 @@ final class AcceptPolicy {
 	}
 
 	/**
-	 * Admit a connection from {@code address} while {@code open} are open, or say why not. An
-	 * admitted connection must be {@link #release released} when it closes.
+	 * Admit a connection from {@code address} while {@code open} are open, or say why
+	 * not. An admitted connection must be {@link #release released} when it closes.
 	 * @return null if admitted, else the reason it is refused
 	 */
 	RejectReason admit(InetAddress address, int open) {

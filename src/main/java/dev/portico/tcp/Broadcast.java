@@ -2,6 +2,7 @@ package dev.portico.tcp;
 
 /**
  * Outcome of a broadcast to every open connection of a listener.
+ *
  * @param queued connections that got the bytes queued
  * @param full connections skipped because their queue was full
  */

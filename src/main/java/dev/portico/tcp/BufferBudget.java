@@ -3,9 +3,9 @@ package dev.portico.tcp;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A cap on the bytes queued for writing across every connection of every listener (the idea of
- * Envoy's overload manager): past it, readers that would queue more pause and pushes are
- * refused, so many slow clients together cannot exhaust the heap either.
+ * A cap on the bytes queued for writing across every connection of every listener (the
+ * idea of Envoy's overload manager): past it, readers that would queue more pause and
+ * pushes are refused, so many slow clients together cannot exhaust the heap either.
  */
 public final class BufferBudget {
 

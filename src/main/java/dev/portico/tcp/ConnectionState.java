@@ -14,8 +14,8 @@ import dev.portico.tcp.OutboundQueue.Offer;
 
 /**
  * One open TCP connection: identity, byte counts, timers for the watchdog and its bounded
- * outbound queue with the writer that drains it. Written by the connection's own threads, read
- * live by the API and meters.
+ * outbound queue with the writer that drains it. Written by the connection's own threads,
+ * read live by the API and meters.
  */
 public final class ConnectionState implements ListenerConnection, FrameClock {
 
@@ -118,8 +118,9 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 	}
 
 	/**
-	 * Write bytes now, on the calling thread; blocks while the peer's receive window is full.
-	 * The watchdog closes the connection if one write takes longer than the write timeout.
+	 * Write bytes now, on the calling thread; blocks while the peer's receive window is
+	 * full. The watchdog closes the connection if one write takes longer than the write
+	 * timeout.
 	 * @param data the bytes
 	 * @param messages how many messages they hold, for the figures
 	 */
@@ -136,8 +137,8 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 	}
 
 	/**
-	 * Queue bytes for the writer without waiting (a push): a full queue refuses them, counted as
-	 * {@code queue-full}.
+	 * Queue bytes for the writer without waiting (a push): a full queue refuses them,
+	 * counted as {@code queue-full}.
 	 */
 	public PushResult push(byte[] bytes) {
 		Offer offer = this.queue.offer(bytes);
@@ -145,8 +146,9 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 			case QUEUED_START_WRITER -> startWriter();
 			case FULL, OVERLOADED -> {
 				this.server.log()
-					.error(TcpErrorKind.QUEUE_FULL, "push to " + this.remoteAddress + " refused: "
-							+ ((offer == Offer.FULL) ? "its queue is full" : "the service-wide buffer budget is spent"));
+					.error(TcpErrorKind.QUEUE_FULL,
+							"push to " + this.remoteAddress + " refused: " + ((offer == Offer.FULL)
+									? "its queue is full" : "the service-wide buffer budget is spent"));
 				return PushResult.QUEUE_FULL;
 			}
 			case CLOSED -> {
@@ -159,9 +161,9 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 	}
 
 	/**
-	 * Queue what the reader produced, waiting up to {@code timeout} for room: backpressure on a
-	 * peer that sends but does not read. If there is still no room, the connection is closed and
-	 * counted as {@code queue-overflow}.
+	 * Queue what the reader produced, waiting up to {@code timeout} for room:
+	 * backpressure on a peer that sends but does not read. If there is still no room, the
+	 * connection is closed and counted as {@code queue-overflow}.
 	 */
 	public void queueOrClose(byte[] bytes, Duration timeout) {
 		Offer offer;
@@ -175,10 +177,11 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 		}
 		if (offer == Offer.FULL || offer == Offer.OVERLOADED) {
 			this.server.log()
-				.error(TcpErrorKind.QUEUE_OVERFLOW, "closing " + this.remoteAddress + ": its output could not be queued for "
-						+ timeout.toMillis() + " ms (" + ((offer == Offer.FULL) ? "its queue is full: it does not read"
-								: "the service-wide buffer budget is spent")
-						+ ")");
+				.error(TcpErrorKind.QUEUE_OVERFLOW,
+						"closing " + this.remoteAddress + ": its output could not be queued for " + timeout.toMillis()
+								+ " ms (" + ((offer == Offer.FULL) ? "its queue is full: it does not read"
+										: "the service-wide buffer budget is spent")
+								+ ")");
 			close(CloseReason.QUEUE_OVERFLOW);
 		}
 		else if (offer == Offer.QUEUED_START_WRITER) {
@@ -222,7 +225,9 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 		this.connection.close();
 	}
 
-	/** Why Portico closed the connection, or {@code null} if the peer did (or it is open). */
+	/**
+	 * Why Portico closed the connection, or {@code null} if the peer did (or it is open).
+	 */
 	public CloseReason closeReason() {
 		return this.closeReason;
 	}

@@ -9,14 +9,16 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * Threads of one TCP server: its accept loop, one reader per connection and the outbound queues'
- * writers. The first {@code platformLimit} tasks at a time run on platform threads (a pool that
- * reuses idle ones); past that, on virtual threads where the runtime has them (Java 21+).
+ * Threads of one TCP server: its accept loop, one reader per connection and the outbound
+ * queues' writers. The first {@code platformLimit} tasks at a time run on platform
+ * threads (a pool that reuses idle ones); past that, on virtual threads where the runtime
+ * has them (Java 21+).
  *
- * <p>Why both: a platform thread blocked in a socket read is woken by the kernel directly, which
- * measured fastest per message up to a few hundred connections; a virtual thread costs a few KiB
- * when parked instead of a thread stack, which is what lets ten thousand connections fit in a
- * few hundred MiB. On Java 17 every task runs on a platform thread.
+ * <p>
+ * Why both: a platform thread blocked in a socket read is woken by the kernel directly,
+ * which measured fastest per message up to a few hundred connections; a virtual thread
+ * costs a few KiB when parked instead of a thread stack, which is what lets ten thousand
+ * connections fit in a few hundred MiB. On Java 17 every task runs on a platform thread.
  */
 final class ConnectionThreads implements Executor {
 
@@ -71,7 +73,9 @@ final class ConnectionThreads implements Executor {
 		}
 	}
 
-	/** Let idle platform threads end; tasks still running (closing connections) finish. */
+	/**
+	 * Let idle platform threads end; tasks still running (closing connections) finish.
+	 */
 	void shutdown() {
 		this.platform.shutdown();
 	}

@@ -1,8 +1,9 @@
 package dev.portico.tcp;
 
 /**
- * Told by a {@link FrameReader} when a frame begins to arrive and when it is whole, so the
- * watchdog can close a connection whose frame trickles in slower than the frame timeout.
+ * Told by a {@link FrameReader} when a frame begins to arrive and when it is whole, so
+ * the watchdog can close a connection whose frame trickles in slower than the frame
+ * timeout.
  */
 public interface FrameClock {
 

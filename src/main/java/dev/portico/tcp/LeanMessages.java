@@ -7,9 +7,9 @@ import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * Messages without a generated id or timestamp. Portico hands each message from one connection
- * to its handler and back to the same connection, so nothing correlates by id, and generating a
- * random UUID per chunk was measurable work on the echo path.
+ * Messages without a generated id or timestamp. Portico hands each message from one
+ * connection to its handler and back to the same connection, so nothing correlates by id,
+ * and generating a random UUID per chunk was measurable work on the echo path.
  */
 final class LeanMessages {
 

@@ -6,12 +6,13 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A connection's outbound queue, bounded in bytes. Bytes count as queued until they are written
- * to the socket, so the figures say exactly what is still waiting.
+ * A connection's outbound queue, bounded in bytes. Bytes count as queued until they are
+ * written to the socket, so the figures say exactly what is still waiting.
  *
- * <p>One writer at a time drains it: {@link #offer} reports when the caller must start one, and
- * {@link #poll} tells the writer to stop when the queue is empty. A single item larger than the
- * bound is accepted into an empty queue, so no message is unsendable.
+ * <p>
+ * One writer at a time drains it: {@link #offer} reports when the caller must start one,
+ * and {@link #poll} tells the writer to stop when the queue is empty. A single item
+ * larger than the bound is accepted into an empty queue, so no message is unsendable.
  */
 public final class OutboundQueue {
 
@@ -85,8 +86,8 @@ public final class OutboundQueue {
 	}
 
 	/**
-	 * Queue an item, waiting up to {@code timeout} for room: backpressure for a reader whose peer
-	 * does not read its replies.
+	 * Queue an item, waiting up to {@code timeout} for room: backpressure for a reader
+	 * whose peer does not read its replies.
 	 */
 	public Offer offer(byte[] item, long timeout, TimeUnit unit) throws InterruptedException {
 		long nanos = unit.toNanos(timeout);
@@ -112,9 +113,9 @@ public final class OutboundQueue {
 	}
 
 	/**
-	 * Take queued items for one write, joined into one array of at most {@code maxBytes} (or one
-	 * larger item). Returns {@code null}, and marks the writer stopped, when there is nothing.
-	 * The bytes stay counted as queued until {@link #written}.
+	 * Take queued items for one write, joined into one array of at most {@code maxBytes}
+	 * (or one larger item). Returns {@code null}, and marks the writer stopped, when
+	 * there is nothing. The bytes stay counted as queued until {@link #written}.
 	 */
 	public Batch poll(int maxBatchBytes) {
 		this.lock.lock();
@@ -168,7 +169,9 @@ public final class OutboundQueue {
 		}
 	}
 
-	/** Wait until everything queued has been written, the queue closes, or the time is up. */
+	/**
+	 * Wait until everything queued has been written, the queue closes, or the time is up.
+	 */
 	public boolean awaitEmpty(long timeout, TimeUnit unit) throws InterruptedException {
 		long nanos = unit.toNanos(timeout);
 		this.lock.lock();

@@ -14,10 +14,11 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.MessagingException;
 
 /**
- * A blocking connection that carries its own per-connection state: a {@link FrameReader} (with
- * its buffer or decoder) and the {@link ConnectionState} figures. Reading goes through the reader
- * instead of the factory-wide deserializer, and read failures end the connection quietly after
- * being counted once, instead of being logged as errors by Spring Integration.
+ * A blocking connection that carries its own per-connection state: a {@link FrameReader}
+ * (with its buffer or decoder) and the {@link ConnectionState} figures. Reading goes
+ * through the reader instead of the factory-wide deserializer, and read failures end the
+ * connection quietly after being counted once, instead of being logged as errors by
+ * Spring Integration.
  *
  * @param <T> what the reader returns
  */
@@ -52,10 +53,11 @@ final class PorticoNetConnection<T> extends TcpNetConnection {
 	}
 
 	/**
-	 * Write a {@code byte[]} payload to the socket in one call. Spring Integration's send wraps
-	 * the socket in a {@code BufferedOutputStream} sized to the socket's send buffer (hundreds of
-	 * KiB on Linux) per connection, and copies every payload through it: for many connections
-	 * that buffer was most of the memory, and the copy was wasted since a payload is whole.
+	 * Write a {@code byte[]} payload to the socket in one call. Spring Integration's send
+	 * wraps the socket in a {@code BufferedOutputStream} sized to the socket's send
+	 * buffer (hundreds of KiB on Linux) per connection, and copies every payload through
+	 * it: for many connections that buffer was most of the memory, and the copy was
+	 * wasted since a payload is whole.
 	 */
 	@Override
 	public void send(Message<?> message) {

@@ -8,7 +8,10 @@ import org.springframework.messaging.MessageChannel;
 
 import dev.portico.listener.ListenerLog;
 
-/** What a {@link ConnectionHandler} may use of the server it serves, given when it is created. */
+/**
+ * What a {@link ConnectionHandler} may use of the server it serves, given when it is
+ * created.
+ */
 public interface TcpContext {
 
 	/** The listener's name. */

@@ -11,7 +11,10 @@ public enum TcpErrorKind implements ErrorKind {
 	/** A write failed. */
 	WRITE("write"),
 
-	/** A peer did not read for longer than {@code write-timeout} while bytes waited for it. */
+	/**
+	 * A peer did not read for longer than {@code write-timeout} while bytes waited for
+	 * it.
+	 */
 	WRITE_TIMEOUT("write-timeout"),
 
 	/** A frame did not arrive whole within {@code frame-timeout}. */
@@ -20,13 +23,19 @@ public enum TcpErrorKind implements ErrorKind {
 	/** A connection sent nothing for {@code idle-timeout}; reclaimed. */
 	IDLE_TIMEOUT("idle-timeout"),
 
-	/** A reader's output could not be queued within {@code write-timeout}; the connection closed. */
+	/**
+	 * A reader's output could not be queued within {@code write-timeout}; the connection
+	 * closed.
+	 */
 	QUEUE_OVERFLOW("queue-overflow"),
 
 	/** A push or outbound message was refused: the connection's queue is full. */
 	QUEUE_FULL("queue-full"),
 
-	/** A message could not be delivered to the listener's inbound channel or from its outbound one. */
+	/**
+	 * A message could not be delivered to the listener's inbound channel or from its
+	 * outbound one.
+	 */
 	CHANNEL("channel");
 
 	private final String tag;

@@ -13,18 +13,20 @@ import dev.portico.listener.Within;
 /**
  * The keys every TCP listener takes, under {@code portico.listeners.<name>}.
  *
- * @param maxConnections connections open at once; the next is closed at accept and counted;
- * default 10000
- * @param maxConnectionsPerIp connections open at once from one remote address; default 0 (no limit)
- * @param idleTimeout a connection that sends nothing for this long is closed; default 5m, 0 for
- * never, at most 7d
- * @param writeTimeout a connection whose peer does not read for this long, while Portico has bytes
- * for it, is closed; default 30s, at most 1h
- * @param frameTimeout a frame begun must be whole within this time; default 10s, 0 for no limit,
- * at most 1h
- * @param maxMessageSize largest chunk read at once, or frame content accepted; default 64KB (1MB for
- * search), at most 64MB
- * @param maxQueuedBytes bytes queued for one connection before backpressure; default 1MB, at most 1GB
+ * @param maxConnections connections open at once; the next is closed at accept and
+ * counted; default 10000
+ * @param maxConnectionsPerIp connections open at once from one remote address; default 0
+ * (no limit)
+ * @param idleTimeout a connection that sends nothing for this long is closed; default 5m,
+ * 0 for never, at most 7d
+ * @param writeTimeout a connection whose peer does not read for this long, while Portico
+ * has bytes for it, is closed; default 30s, at most 1h
+ * @param frameTimeout a frame begun must be whole within this time; default 10s, 0 for no
+ * limit, at most 1h
+ * @param maxMessageSize largest chunk read at once, or frame content accepted; default
+ * 64KB (1MB for search), at most 64MB
+ * @param maxQueuedBytes bytes queued for one connection before backpressure; default 1MB,
+ * at most 1GB
  * @param backlog the accept backlog; default 1024
  */
 public record TcpOptions(@DefaultValue("10000") @Min(1) @Max(1_000_000) int maxConnections,

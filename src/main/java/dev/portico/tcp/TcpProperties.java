@@ -13,11 +13,12 @@ import dev.portico.listener.Within;
 /**
  * Service-wide TCP settings, {@code portico.*}.
  *
- * @param maxBufferedBytes bytes queued for writing across all connections of all listeners; past
- * it, reads that would queue more pause and pushes are refused; default 256MB
- * @param platformThreads per TCP listener, how many connections at once are served on platform
- * threads before virtual threads (Java 21+) take the rest; default 0: all virtual. On Java 17
- * every connection has a platform thread.
+ * @param maxBufferedBytes bytes queued for writing across all connections of all
+ * listeners; past it, reads that would queue more pause and pushes are refused; default
+ * 256MB
+ * @param platformThreads per TCP listener, how many connections at once are served on
+ * platform threads before virtual threads (Java 21+) take the rest; default 0: all
+ * virtual. On Java 17 every connection has a platform thread.
  */
 @Validated
 @ConfigurationProperties("portico")

@@ -38,18 +38,20 @@ import dev.portico.listener.TrafficStats;
 import static dev.portico.listener.Throwables.rootMessage;
 
 /**
- * One TCP listener's server on Spring Integration's blocking (NET) connection factory: a thread
- * per connection (virtual on Java 21+), the listener type's {@link ConnectionHandler} called on
- * it with what its {@link FrameReader} read.
+ * One TCP listener's server on Spring Integration's blocking (NET) connection factory: a
+ * thread per connection (virtual on Java 21+), the listener type's
+ * {@link ConnectionHandler} called on it with what its {@link FrameReader} read.
  *
- * <p>What is Spring Integration's and what is Portico's: the factory accepts, creates each
- * {@code TcpConnection}, runs its read loop on the given executor and publishes the connection
- * events; Portico binds the server socket itself (so a port that cannot be bound fails
- * {@link #start()} at once with the cause, where the factory alone only logs it), reads through
- * the handler's reader instead of a factory-wide deserializer, and writes straight to the socket
- * or through each connection's bounded queue (Spring Integration's send blocks without limit on a
- * peer that does not read). Messages reach the listener's inbound channel only when one is
- * configured, so the echo path builds no message objects for nobody.
+ * <p>
+ * What is Spring Integration's and what is Portico's: the factory accepts, creates each
+ * {@code TcpConnection}, runs its read loop on the given executor and publishes the
+ * connection events; Portico binds the server socket itself (so a port that cannot be
+ * bound fails {@link #start()} at once with the cause, where the factory alone only logs
+ * it), reads through the handler's reader instead of a factory-wide deserializer, and
+ * writes straight to the socket or through each connection's bounded queue (Spring
+ * Integration's send blocks without limit on a peer that does not read). Messages reach
+ * the listener's inbound channel only when one is configured, so the echo path builds no
+ * message objects for nobody.
  *
  * @param <T> what the handler's reader returns
  */
@@ -111,15 +113,16 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 		newFactory.setApplicationEventPublisher(this.shared.eventPublisher());
 		newFactory.setBeanFactory(this.shared.beanFactory());
 		newFactory.setBeanName("portico." + name());
-		// no socket timeout: the watchdog closes idle connections, so a blocking read parks
+		// no socket timeout: the watchdog closes idle connections, so a blocking read
+		// parks
 		// without a timer (a timed park per read was measurable on virtual threads)
 		newFactory.setSoTimeout(0);
 		newFactory.setSoTcpNoDelay(true);
 		newFactory.setBacklog(this.options.backlog());
 		newFactory.setSerializer(new ByteArrayRawSerializer());
 		newFactory.setMapper(new LeanMapper());
-		newFactory.setTcpNetConnectionSupport((socket, server, lookupHost, publisher, factoryName) ->
-				new PorticoNetConnection<>(socket, this, factoryName));
+		newFactory.setTcpNetConnectionSupport((socket, server, lookupHost, publisher,
+				factoryName) -> new PorticoNetConnection<>(socket, this, factoryName));
 		newFactory.registerListener(this);
 		newFactory.registerSender(this);
 		newFactory.afterPropertiesSet();
@@ -148,16 +151,18 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 		this.sweeping.cancel(false);
 		current.stop();
 		current.awaitAcceptLoopEnd();
-		// connections are closed, so their threads are ending: let idle pooled threads go too
+		// connections are closed, so their threads are ending: let idle pooled threads go
+		// too
 		this.executor.shutdown();
 		this.factory = null;
 		this.executor = null;
 	}
 
 	/**
-	 * Stop taking new connections; open ones go on (the first step of a graceful drain). The
-	 * socket stays bound until {@link #stop()}, so a client that connects meanwhile is closed at
-	 * once and counted as rejected with reason {@code draining}, not left to a refused SYN.
+	 * Stop taking new connections; open ones go on (the first step of a graceful drain).
+	 * The socket stays bound until {@link #stop()}, so a client that connects meanwhile
+	 * is closed at once and counted as rejected with reason {@code draining}, not left to
+	 * a refused SYN.
 	 */
 	@Override
 	public void stopAccepting() {
@@ -251,7 +256,9 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 		return this.handler;
 	}
 
-	/** Run a task for a connection (an outbound queue's writer) on this server's threads. */
+	/**
+	 * Run a task for a connection (an outbound queue's writer) on this server's threads.
+	 */
 	void execute(Runnable task) {
 		ConnectionThreads current = this.executor;
 		if (current == null) {
@@ -264,7 +271,8 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 	public void addNewConnection(TcpConnection connection) {
 		PorticoNetConnection<?> net = (PorticoNetConnection<?>) connection;
 		ConnectionState state = net.state();
-		// addNewConnection runs on the single accept thread, so count-then-add cannot race
+		// addNewConnection runs on the single accept thread, so count-then-add cannot
+		// race
 		RejectReason refused = this.acceptPolicy.admit(net.remoteInetAddress(), this.connections.size());
 		if (refused != null) {
 			log().rejected(refused, state.remoteAddress());
@@ -299,8 +307,8 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 		}
 		catch (RuntimeException ex) {
 			if (state.isOpen() && state.closeReason() == null) {
-				log().error(TcpErrorKind.WRITE, "closing " + state.remoteAddress() + " after a failed write: "
-						+ rootMessage(ex));
+				log().error(TcpErrorKind.WRITE,
+						"closing " + state.remoteAddress() + " after a failed write: " + rootMessage(ex));
 			}
 			state.close(CloseReason.WRITE_FAILED);
 		}
@@ -321,8 +329,8 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 			inbound.send(inboundMessage(state, unit));
 		}
 		catch (RuntimeException ex) {
-			log().error(TcpErrorKind.CHANNEL, "the inbound channel refused a message from " + state.remoteAddress()
-					+ ": " + rootMessage(ex));
+			log().error(TcpErrorKind.CHANNEL,
+					"the inbound channel refused a message from " + state.remoteAddress() + ": " + rootMessage(ex));
 		}
 	}
 
@@ -376,9 +384,9 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 		}
 
 		/**
-		 * A server socket closed while a thread is blocked in {@code accept} releases its port
-		 * only when that thread leaves {@code accept}: wait for it, so the port is free for a
-		 * restart the moment stop returns.
+		 * A server socket closed while a thread is blocked in {@code accept} releases its
+		 * port only when that thread leaves {@code accept}: wait for it, so the port is
+		 * free for a restart the moment stop returns.
 		 */
 		void awaitAcceptLoopEnd() {
 			try {
@@ -408,8 +416,8 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 		@Override
 		public Message<?> toMessage(TcpConnection connection, Map<String, Object> headers) {
 			Object payload = connection.getPayload();
-			return LeanMessages.of(payload, Map.of(IpHeaders.CONNECTION_ID, connection.getConnectionId(),
-					STATE_HEADER, ((PorticoNetConnection<?>) connection).state()));
+			return LeanMessages.of(payload, Map.of(IpHeaders.CONNECTION_ID, connection.getConnectionId(), STATE_HEADER,
+					((PorticoNetConnection<?>) connection).state()));
 		}
 
 	}

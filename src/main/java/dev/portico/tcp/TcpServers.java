@@ -10,9 +10,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import dev.portico.listener.ListenerContext;
 
 /**
- * Builds the {@link TcpServer} of a TCP listener: what every TCP listener type does in its
- * {@code create}, with the service-wide parts they share (the buffer budget, the watchdog's
- * scheduler, thread settings).
+ * Builds the {@link TcpServer} of a TCP listener: what every TCP listener type does in
+ * its {@code create}, with the service-wide parts they share (the buffer budget, the
+ * watchdog's scheduler, thread settings).
  */
 public final class TcpServers implements DisposableBean {
 
@@ -41,7 +41,8 @@ public final class TcpServers implements DisposableBean {
 	 * @param handlerFactory makes the type's handler, given the server's context
 	 * @param <T> what the handler's reader returns
 	 */
-	public <T> TcpServer<T> server(ListenerContext listener, Function<TcpContext, ConnectionHandler<T>> handlerFactory) {
+	public <T> TcpServer<T> server(ListenerContext listener,
+			Function<TcpContext, ConnectionHandler<T>> handlerFactory) {
 		return new TcpServer<>(listener, listener.definition().options(TcpOptions.class), this, handlerFactory);
 	}
 

@@ -6,10 +6,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a server's connections whose peer stopped reading (a write blocked past the write
- * timeout), trickles a frame (begun but not whole within the frame timeout) or sends nothing
- * (idle). Blocking sockets have no write or frame timeouts of their own, and a read timeout would
- * cost a timer per read; one periodic sweep per listener costs a pass over its connections.
+ * Closes a server's connections whose peer stopped reading (a write blocked past the
+ * write timeout), trickles a frame (begun but not whole within the frame timeout) or
+ * sends nothing (idle). Blocking sockets have no write or frame timeouts of their own,
+ * and a read timeout would cost a timer per read; one periodic sweep per listener costs a
+ * pass over its connections.
  */
 final class Watchdog {
 
@@ -55,8 +56,9 @@ final class Watchdog {
 			}
 			else if (state.frameAgeNanos(now) > this.frameLimit) {
 				this.server.log()
-					.error(TcpErrorKind.FRAME_TIMEOUT, "closing " + state.remoteAddress()
-							+ ": a frame did not arrive whole within " + this.options.frameTimeout().toMillis() + " ms");
+					.error(TcpErrorKind.FRAME_TIMEOUT,
+							"closing " + state.remoteAddress() + ": a frame did not arrive whole within "
+									+ this.options.frameTimeout().toMillis() + " ms");
 				state.close(CloseReason.FRAME_TIMEOUT);
 			}
 		}

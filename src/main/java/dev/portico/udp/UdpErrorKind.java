@@ -11,7 +11,10 @@ public enum UdpErrorKind implements ErrorKind {
 	/** A reply could not be sent. */
 	SEND("send"),
 
-	/** A message could not be delivered to the listener's inbound channel or from its outbound one. */
+	/**
+	 * A message could not be delivered to the listener's inbound channel or from its
+	 * outbound one.
+	 */
 	CHANNEL("channel");
 
 	private final String tag;

@@ -9,8 +9,8 @@ import dev.portico.listener.Within;
  * The keys a UDP listener takes besides the common ones.
  *
  * @param reply what to send back for each datagram: echo (default), ack or none
- * @param maxMessageSize the largest datagram accepted; larger ones are dropped and counted;
- * default and maximum 65507B (the largest UDP payload over IPv4)
+ * @param maxMessageSize the largest datagram accepted; larger ones are dropped and
+ * counted; default and maximum 65507B (the largest UDP payload over IPv4)
  */
 public record UdpOptions(@DefaultValue("echo") UdpReply reply,
 		@DefaultValue("65507B") @Within(max = "65507B") DataSize maxMessageSize) {

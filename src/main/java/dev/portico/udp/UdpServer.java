@@ -32,11 +32,12 @@ import dev.portico.listener.TrafficStats;
 import static dev.portico.listener.Throwables.rootMessage;
 
 /**
- * A UDP listener on Spring Integration's {@link UnicastReceivingChannelAdapter}: its receive
- * loop answers each datagram itself, from the listening socket ({@code recvfrom} +
- * {@code sendto}), into one reused buffer. Replying takes microseconds, so handing datagrams to a
- * pool cost more than it saved (a thread hop and a 64 KiB buffer per datagram); and a flood is
- * absorbed by the kernel's socket buffer (and past it dropped by the kernel), never by the heap.
+ * A UDP listener on Spring Integration's {@link UnicastReceivingChannelAdapter}: its
+ * receive loop answers each datagram itself, from the listening socket ({@code recvfrom}
+ * + {@code sendto}), into one reused buffer. Replying takes microseconds, so handing
+ * datagrams to a pool cost more than it saved (a thread hop and a 64 KiB buffer per
+ * datagram); and a flood is absorbed by the kernel's socket buffer (and past it dropped
+ * by the kernel), never by the heap.
  */
 final class UdpServer implements ListenerRuntime {
 
@@ -158,7 +159,9 @@ final class UdpServer implements ListenerRuntime {
 		}
 	}
 
-	/** A copy of the datagram for the inbound channel, with its sender's address and port. */
+	/**
+	 * A copy of the datagram for the inbound channel, with its sender's address and port.
+	 */
 	private void sendInbound(MessageChannel inbound, DatagramPacket packet) {
 		byte[] payload = Arrays.copyOfRange(packet.getData(), packet.getOffset(),
 				packet.getOffset() + packet.getLength());
@@ -178,8 +181,9 @@ final class UdpServer implements ListenerRuntime {
 	}
 
 	/**
-	 * Sends a message from the outbound channel, from the listening socket, to the address its
-	 * {@code ip_packetAddress} header (or {@code ip_address} and {@code ip_port}) names.
+	 * Sends a message from the outbound channel, from the listening socket, to the
+	 * address its {@code ip_packetAddress} header (or {@code ip_address} and
+	 * {@code ip_port}) names.
 	 */
 	private void sendOutbound(Message<?> message) {
 		Adapter current = this.adapter;
@@ -226,9 +230,10 @@ final class UdpServer implements ListenerRuntime {
 	}
 
 	/**
-	 * The adapter with Portico's handling in place of its message mapping: Spring Integration's
-	 * datagram mapper would honour an acknowledgment address written in the payload itself, which
-	 * lets any sender make this server send datagrams to a third party.
+	 * The adapter with Portico's handling in place of its message mapping: Spring
+	 * Integration's datagram mapper would honour an acknowledgment address written in the
+	 * payload itself, which lets any sender make this server send datagrams to a third
+	 * party.
 	 */
 	private final class Adapter extends UnicastReceivingChannelAdapter {
 

@@ -17,8 +17,9 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Turns every error of the API into an RFC 9457 problem ({@code application/problem+json}),
- * including Spring MVC's own (malformed JSON, unsupported media type, unknown path).
+ * Turns every error of the API into an RFC 9457 problem
+ * ({@code application/problem+json}), including Spring MVC's own (malformed JSON,
+ * unsupported media type, unknown path).
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
@@ -32,13 +33,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
 	}
 
-	/** Anything unforeseen: a 500 problem without internals, the stack trace in the log. */
+	/**
+	 * Anything unforeseen: a 500 problem without internals, the stack trace in the log.
+	 */
 	@ExceptionHandler(RuntimeException.class)
 	ResponseEntity<ProblemDetail> handleUnexpected(RuntimeException ex, HttpServletRequest request) {
 		logger.error("Unexpected error answering " + request.getMethod() + " " + request.getRequestURI(), ex);
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-				"Portico could not complete the request because of an unexpected error (" + ex.getClass().getSimpleName()
-						+ "); the service log has the details");
+				"Portico could not complete the request because of an unexpected error ("
+						+ ex.getClass().getSimpleName() + "); the service log has the details");
 		problem.setInstance(URI.create(request.getRequestURI()));
 		return ResponseEntity.internalServerError().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
 	}

@@ -28,10 +28,11 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.portico.api.ApiProperties;
 
 /**
- * Who may do what over HTTP. Reads are open (configurable); every change, under {@code /api} or
- * through an Actuator write operation, needs HTTP Basic with {@code portico.api.username} and
- * {@code portico.api.password}. Stateless, so no session and no CSRF token; changes a browser
- * sends from another site are refused by {@link CrossSiteWriteFilter}.
+ * Who may do what over HTTP. Reads are open (configurable); every change, under
+ * {@code /api} or through an Actuator write operation, needs HTTP Basic with
+ * {@code portico.api.username} and {@code portico.api.password}. Stateless, so no session
+ * and no CSRF token; changes a browser sends from another site are refused by
+ * {@link CrossSiteWriteFilter}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -39,7 +40,10 @@ class ApiSecurityConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ApiSecurityConfiguration.class);
 
-	/** A password already encoded for a {@code DelegatingPasswordEncoder}, such as {@code {bcrypt}...}. */
+	/**
+	 * A password already encoded for a {@code DelegatingPasswordEncoder}, such as
+	 * {@code {bcrypt}...}.
+	 */
 	private static final Pattern ENCODED = Pattern.compile("^\\{.+}.*$");
 
 	@Bean
@@ -47,22 +51,28 @@ class ApiSecurityConfiguration {
 			throws Exception {
 		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(jsonMapper);
 		boolean openReads = properties.openReads();
-		// no CSRF token for a stateless API; cross-site browser writes are refused by the filter instead
+		// no CSRF token for a stateless API; cross-site browser writes are refused by the
+		// filter instead
 		http.csrf((csrf) -> csrf.disable())
 			.addFilterBefore(new CrossSiteWriteFilter(jsonMapper), BasicAuthenticationFilter.class)
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic((basic) -> basic.authenticationEntryPoint(entryPoint))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint))
 			.authorizeHttpRequests((requests) -> {
-				requests.requestMatchers(EndpointRequest.to(HealthEndpoint.class, InfoEndpoint.class,
-						PrometheusScrapeEndpoint.class)).permitAll();
-				requests.requestMatchers("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui.html", "/swagger-ui/**",
-						"/error").permitAll();
+				requests
+					.requestMatchers(EndpointRequest.to(HealthEndpoint.class, InfoEndpoint.class,
+							PrometheusScrapeEndpoint.class))
+					.permitAll();
+				requests
+					.requestMatchers("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui.html", "/swagger-ui/**", "/error")
+					.permitAll();
 				if (openReads) {
 					requests.requestMatchers(HttpMethod.GET, "/api/**").permitAll();
 					requests.requestMatchers(HttpMethod.HEAD, "/api/**").permitAll();
-					requests.requestMatchers(new AndRequestMatcher(EndpointRequest.to("listeners", "metrics"),
-							(request) -> HttpMethod.GET.matches(request.getMethod()))).permitAll();
+					requests
+						.requestMatchers(new AndRequestMatcher(EndpointRequest.to("listeners", "metrics"),
+								(request) -> HttpMethod.GET.matches(request.getMethod())))
+						.permitAll();
 				}
 				requests.anyRequest().authenticated();
 			});
@@ -74,8 +84,9 @@ class ApiSecurityConfiguration {
 		String password = properties.password();
 		if (password == null || password.isEmpty()) {
 			password = UUID.randomUUID().toString();
-			logger.warn(String.format("%n%nUsing generated API password for user '%s': %s%n%n"
-					+ "Set portico.api.password to choose one; this generated password is for this run only.%n",
+			logger.warn(String.format(
+					"%n%nUsing generated API password for user '%s': %s%n%n"
+							+ "Set portico.api.password to choose one; this generated password is for this run only.%n",
 					properties.username(), password));
 			password = "{noop}" + password;
 		}

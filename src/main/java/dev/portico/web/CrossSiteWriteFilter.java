@@ -14,11 +14,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Refuses changes that a browser made on behalf of another site. HTTP Basic has no CSRF token,
- * and a browser that once answered the Basic prompt sends the credentials with a cross-site form
- * post ({@code text/plain} bodies reach the push endpoints); such requests carry
- * {@code Sec-Fetch-Site: cross-site} or {@code same-site}. Clients that are not browsers (curl,
- * scripts) send no such header and are unaffected.
+ * Refuses changes that a browser made on behalf of another site. HTTP Basic has no CSRF
+ * token, and a browser that once answered the Basic prompt sends the credentials with a
+ * cross-site form post ({@code text/plain} bodies reach the push endpoints); such
+ * requests carry {@code Sec-Fetch-Site: cross-site} or {@code same-site}. Clients that
+ * are not browsers (curl, scripts) send no such header and are unaffected.
  */
 final class CrossSiteWriteFilter extends OncePerRequestFilter {
 

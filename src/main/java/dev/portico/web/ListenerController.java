@@ -29,9 +29,9 @@ import dev.portico.listener.ListenerRegistry;
 import dev.portico.listener.ListenerStatus;
 
 /**
- * Listeners over REST: list, create, start, stop, delete, and their connections. Start and stop
- * are idempotent and answer the listener's new status. Routes a type adds (multiconn's pushes, the
- * search index) live in that type's package.
+ * Listeners over REST: list, create, start, stop, delete, and their connections. Start
+ * and stop are idempotent and answer the listener's new status. Routes a type adds
+ * (multiconn's pushes, the search index) live in that type's package.
  */
 @RestController
 @RequestMapping(path = "/api/listeners", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -56,8 +56,9 @@ class ListenerController {
 	}
 
 	/**
-	 * Create a listener and, unless its options say {@code "autostart": false}, start it, in one
-	 * step: a listener that cannot bind is not kept, and the answer is a 409 problem with the cause.
+	 * Create a listener and, unless its options say {@code "autostart": false}, start it,
+	 * in one step: a listener that cannot bind is not kept, and the answer is a 409
+	 * problem with the cause.
 	 */
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<ListenerStatus> create(@RequestBody ListenerRequest request) {
@@ -77,8 +78,7 @@ class ListenerController {
 		if (created.result() != Result.CREATED) {
 			throw failure(created);
 		}
-		return ResponseEntity.created(URI.create("/api/listeners/" + request.name()))
-			.body(created.listener().status());
+		return ResponseEntity.created(URI.create("/api/listeners/" + request.name())).body(created.listener().status());
 	}
 
 	@DeleteMapping("/{name}")
@@ -115,14 +115,17 @@ class ListenerController {
 		}
 	}
 
-	/** Every key of the request: the options, then name-level fields, which options may not repeat. */
+	/**
+	 * Every key of the request: the options, then name-level fields, which options may
+	 * not repeat.
+	 */
 	private static Map<String, Object> keys(ListenerRequest request) {
 		Map<String, Object> keys = new LinkedHashMap<>();
 		if (request.options() != null) {
 			request.options().forEach((key, value) -> {
 				if (ADDRESS_KEYS.contains(key)) {
-					throw ApiProblems.badRequest("Unknown option '" + key + "': give " + key
-							+ " beside options, not inside them");
+					throw ApiProblems
+						.badRequest("Unknown option '" + key + "': give " + key + " beside options, not inside them");
 				}
 				keys.put(key, value);
 			});
@@ -156,8 +159,9 @@ class ListenerController {
 			case NOT_FOUND -> ApiProblems.notFound(outcome.detail() + ": GET /api/listeners lists them");
 			case NAME_TAKEN -> ApiProblems.conflict(outcome.detail() + ": choose another name or delete it first");
 			case PORT_TAKEN -> ApiProblems.conflict(outcome.detail() + ": choose another port (or 0 for any)");
-			case BIND_FAILED -> ApiProblems.of(HttpStatus.CONFLICT, outcome.detail()
-					+ ". The listener is FAILED: free the port, or delete it and create it on another port.",
+			case BIND_FAILED -> ApiProblems.of(HttpStatus.CONFLICT,
+					outcome.detail()
+							+ ". The listener is FAILED: free the port, or delete it and create it on another port.",
 					Map.of("listener", outcome.listener().status()));
 			case INVALID -> ApiProblems.badRequest(outcome.detail());
 			case DRAINING -> ApiProblems.unavailable(outcome.detail(), 5);

@@ -10,7 +10,8 @@ import java.util.Map;
  * @param port the port to bind, 0 for any free port; default per type
  * @param bind the address to bind; default 0.0.0.0
  * @param options any other listener setting, by its configuration key in kebab-case or
- * camelCase, e.g. {@code {"max-connections": 100, "idle-timeout": "30s", "autostart": false}}
+ * camelCase, e.g. {@code {"max-connections": 100, "idle-timeout": "30s", "autostart":
+ * false}}
  */
 public record ListenerRequest(String name, String type, Integer port, String bind, Map<String, Object> options) {
 }

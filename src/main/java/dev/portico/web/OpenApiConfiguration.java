@@ -11,7 +11,10 @@ import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Describes the API in {@code /v3/api-docs} and Swagger UI, with its HTTP Basic scheme for changes. */
+/**
+ * Describes the API in {@code /v3/api-docs} and Swagger UI, with its HTTP Basic scheme
+ * for changes.
+ */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 

@@ -13,8 +13,8 @@ import org.springframework.http.ProblemDetail;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes a {@link ProblemDetail} from a servlet filter, where Spring MVC's exception handling does
- * not reach (security), in the same shape as the controllers' problems.
+ * Writes a {@link ProblemDetail} from a servlet filter, where Spring MVC's exception
+ * handling does not reach (security), in the same shape as the controllers' problems.
  */
 final class ProblemResponses {
 

@@ -28,7 +28,10 @@ import dev.portico.tcp.TcpErrorKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link ListenerMeters} follows listeners as they are created and deleted, every tag from 0. */
+/**
+ * {@link ListenerMeters} follows listeners as they are created and deleted, every tag
+ * from 0.
+ */
 class ListenerMetersTests {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -36,8 +39,10 @@ class ListenerMetersTests {
 	private ListenerMeters meters;
 
 	private final ListenerRegistry listeners = new ListenerRegistry(new ListenersProperties(Duration.ofSeconds(1)),
-			new ListenerDefinitions(List.of(new IdleType("multiconn", Transport.TCP), new IdleType("echo", Transport.TCP),
-					new IdleType("udp", Transport.UDP)), Validation.buildDefaultValidatorFactory().getValidator()),
+			new ListenerDefinitions(
+					List.of(new IdleType("multiconn", Transport.TCP), new IdleType("echo", Transport.TCP),
+							new IdleType("udp", Transport.UDP)),
+					Validation.buildDefaultValidatorFactory().getValidator()),
 			new StandardEnvironment(), new DefaultListableBeanFactory(),
 			(event) -> this.meters.on((ListenerEvent) event));
 
@@ -50,19 +55,27 @@ class ListenerMetersTests {
 		this.meters.bindTo(this.registry);
 		this.listeners.create("edge", Map.of("type", "multiconn", "port", 0));
 		TrafficStats stats = this.listeners.get("edge").orElseThrow().stats();
-		assertThat(this.registry.find("portico.connections.rejected").tag("reason", "draining").functionCounter()
-			.count()).as("known reasons start at 0").isZero();
+		assertThat(
+				this.registry.find("portico.connections.rejected").tag("reason", "draining").functionCounter().count())
+			.as("known reasons start at 0")
+			.isZero();
 		assertThat(this.registry.get("portico.errors").tag("kind", "read").functionCounter().count())
-			.as("known kinds start at 0").isZero();
+			.as("known kinds start at 0")
+			.isZero();
 		stats.accepted();
 		stats.rejected(RejectReason.MAX_CONNECTIONS);
 		stats.rejected(RejectReason.MAX_CONNECTIONS);
 		stats.error(TcpErrorKind.READ);
 		assertThat(counter("portico.connections.accepted", "edge")).isEqualTo(1);
-		assertThat(this.registry.get("portico.connections.rejected").tag("reason", "max-connections")
-			.functionCounter().count()).isEqualTo(2);
-		assertThat(this.registry.get("portico.errors").tag("kind", "read").tag("type", "multiconn")
-			.functionCounter().count()).isEqualTo(1);
+		assertThat(this.registry.get("portico.connections.rejected")
+			.tag("reason", "max-connections")
+			.functionCounter()
+			.count()).isEqualTo(2);
+		assertThat(this.registry.get("portico.errors")
+			.tag("kind", "read")
+			.tag("type", "multiconn")
+			.functionCounter()
+			.count()).isEqualTo(1);
 		assertThat(this.registry.get("portico.connections.active").tag("listener", "edge").gauge().value()).isZero();
 	}
 
@@ -82,8 +95,9 @@ class ListenerMetersTests {
 		assertThat(counter("portico.connections.accepted", "edge")).isZero();
 		assertThat(this.registry.find("portico.connections.rejected").meters()).as("UDP refuses no connections")
 			.isEmpty();
-		assertThat(this.registry.get("portico.bytes.received").tag("type", "udp").functionCounter().getId()
-			.getBaseUnit()).isEqualTo("bytes");
+		assertThat(
+				this.registry.get("portico.bytes.received").tag("type", "udp").functionCounter().getId().getBaseUnit())
+			.isEqualTo("bytes");
 	}
 
 	private double counter(String name, String listener) {

@@ -24,8 +24,8 @@ import dev.portico.support.HttpTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Health when a configured port is held by another socket, and the generated API password: no
- * {@code portico.api.password} is configured here.
+ * Health when a configured port is held by another socket, and the generated API
+ * password: no {@code portico.api.password} is configured here.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -59,7 +59,8 @@ class ListenersHealthIntegrationTests {
 
 		assertThat(client.get("/actuator/health").statusCode()).isEqualTo(503);
 		JsonNode listeners = HttpTestClient.parse(client.get("/actuator/health").body())
-			.path("components").path("listeners");
+			.path("components")
+			.path("listeners");
 		assertThat(listeners.path("status").asString()).isEqualTo("DOWN");
 		assertThat(listeners.path("details").path("cause").asString()).contains("'held'").contains(":" + port + "/tcp");
 		assertThat(listeners.path("details").path("held").path("state").asString()).isEqualTo("FAILED");
@@ -72,9 +73,9 @@ class ListenersHealthIntegrationTests {
 		HttpTestClient operator = client.withCredentials("admin", generated.group(1));
 		assertThat(client.withCredentials("admin", "guess").delete("/api/listeners/held").statusCode()).isEqualTo(401);
 		assertThat(operator.delete("/api/listeners/held").statusCode()).isEqualTo(204);
-		assertThat(operator.postJson("/api/listeners",
-				"{\"name\":\"held\",\"type\":\"echo\",\"port\":0,\"bind\":\"127.0.0.1\"}").statusCode())
-			.isEqualTo(201);
+		assertThat(operator
+			.postJson("/api/listeners", "{\"name\":\"held\",\"type\":\"echo\",\"port\":0,\"bind\":\"127.0.0.1\"}")
+			.statusCode()).isEqualTo(201);
 
 		assertThat(client.get("/actuator/health").statusCode()).isEqualTo(200);
 		assertThat(client.json("/actuator/health/readiness").path("status").asString()).isEqualTo("UP");

@@ -14,8 +14,8 @@ class CliBenchTests {
 					"--pipeline", "2", "--warmup", "0", "--duration", "1s", "--json");
 			assertThat(run.exitCode()).isZero();
 			assertThat(run.out().lines()).hasSize(1);
-			assertThat(run.out()).startsWith("{\"mode\": \"echo\"").contains("\"mismatches\": 0", "\"errors\": 0",
-					"\"survivors\": 4");
+			assertThat(run.out()).startsWith("{\"mode\": \"echo\"")
+				.contains("\"mismatches\": 0", "\"errors\": 0", "\"survivors\": 4");
 			assertThat(run.err()).contains("[  1s] measure");
 		}
 	}
@@ -38,7 +38,8 @@ class CliBenchTests {
 		CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(port), "--duration", "1s");
 		assertThat(run.exitCode()).isEqualTo(PorticoCli.EXIT_FAILURE);
 		assertThat(run.out()).isEmpty();
-		assertThat(run.err().lines()).containsExactly("bench: cannot connect to 127.0.0.1:" + port + ": connection refused");
+		assertThat(run.err().lines())
+			.containsExactly("bench: cannot connect to 127.0.0.1:" + port + ": connection refused");
 	}
 
 	@Test
@@ -75,8 +76,8 @@ class CliBenchTests {
 	@Test
 	void shouldHoldTheRateWhenARateIsGiven() throws Exception {
 		try (TestServers.Tcp server = TestServers.echo()) {
-			CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(server.port()), "--conns", "4",
-					"--rate", "200", "--warmup", "0", "--duration", "1s", "--json");
+			CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(server.port()), "--conns", "4", "--rate",
+					"200", "--warmup", "0", "--duration", "1s", "--json");
 			assertThat(run.exitCode()).isZero();
 			long messages = Long.parseLong(run.out().replaceAll(".*\"messages\": (\\d+),.*\\s*", "$1"));
 			assertThat(messages).isBetween(150L, 260L);
@@ -88,7 +89,8 @@ class CliBenchTests {
 		try (TestServers.Tcp server = TestServers.echoThenClose(64)) {
 			CliRun run = CliRun.of("bench", "hold", "--port", Integer.toString(server.port()), "--conns", "5",
 					"--interval", "200ms", "--warmup", "600ms", "--duration", "500ms");
-			// Every connection got one echo back, then the server closed it: none survive.
+			// Every connection got one echo back, then the server closed it: none
+			// survive.
 			assertThat(run.out()).contains("0 of 5 connections survived");
 			assertThat(run.err()).contains("closed by the server");
 		}

@@ -26,8 +26,9 @@ import dev.portico.search.SearchResponder;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 /**
- * Tiny in-test servers on loopback, port 0, one thread per connection: stand-ins for Portico's
- * listeners so the clients can be tested before (and independently of) the live service.
+ * Tiny in-test servers on loopback, port 0, one thread per connection: stand-ins for
+ * Portico's listeners so the clients can be tested before (and independently of) the live
+ * service.
  */
 final class TestServers {
 
@@ -121,7 +122,10 @@ final class TestServers {
 		});
 	}
 
-	/** Echoes every byte except one: the byte at stream offset {@code at} comes back flipped. */
+	/**
+	 * Echoes every byte except one: the byte at stream offset {@code at} comes back
+	 * flipped.
+	 */
 	static Tcp corruptingEcho(long at) throws IOException {
 		return new Tcp((socket) -> {
 			long[] offset = { 0 };
@@ -154,8 +158,8 @@ final class TestServers {
 			"\uD83D\uDC3E Playing ball! \uD83C\uDFD0");
 
 	/**
-	 * A search server on the search codec: answers from {@code index}; closes after the first
-	 * answer unless {@code keepAlive}, as the reference server does.
+	 * A search server on the search codec: answers from {@code index}; closes after the
+	 * first answer unless {@code keepAlive}, as the reference server does.
 	 */
 	static Tcp search(Map<String, String> index, boolean keepAlive) throws IOException {
 		SearchResponder responder = new SearchResponder(index::get);

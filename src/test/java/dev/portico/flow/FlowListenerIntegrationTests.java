@@ -34,9 +34,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Listeners as Spring Integration endpoints: an application flow subscribed to a listener's
- * inbound channel, a {@code flow} listener whose answers are the flow's replies, and messages sent
- * to a listener's outbound channel.
+ * Listeners as Spring Integration endpoints: an application flow subscribed to a
+ * listener's inbound channel, a {@code flow} listener whose answers are the flow's
+ * replies, and messages sent to a listener's outbound channel.
  */
 @Import(FlowListenerIntegrationTests.Flows.class)
 class FlowListenerIntegrationTests extends ListenerTestSupport {
@@ -67,7 +67,8 @@ class FlowListenerIntegrationTests extends ListenerTestSupport {
 			for (String word : List.of("one", "two", "three")) {
 				socket.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
 				// echo still answers: the tap is a copy
-				assertThat(new String(Sockets.readExactly(in, word.length()), StandardCharsets.US_ASCII)).isEqualTo(word);
+				assertThat(new String(Sockets.readExactly(in, word.length()), StandardCharsets.US_ASCII))
+					.isEqualTo(word);
 			}
 			await().atMost(5, TimeUnit.SECONDS).until(() -> this.flows.tapped.size() == 3);
 			String id = echo.connections().iterator().next().id();

@@ -35,11 +35,11 @@ class ListenerConfigurationValidationTests {
 			CapturedOutput output) {
 		String[] properties = { "spring.config.location=classpath:/no-listeners.yml",
 				"portico.listeners.echo.type=echo", "portico.listeners.echo.port=0", property };
-		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(PorticoApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties(properties)
-			.run()
-			.close());
+		assertThatException()
+			.isThrownBy(() -> new SpringApplicationBuilder(PorticoApplication.class).web(WebApplicationType.NONE)
+				.properties(properties)
+				.run()
+				.close());
 		assertThat(output.getAll()).contains(key);
 	}
 

@@ -23,7 +23,10 @@ import dev.portico.PorticoApplication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Shutdown: readiness refuses traffic before listeners drain, and connections refused meanwhile are counted. */
+/**
+ * Shutdown: readiness refuses traffic before listeners drain, and connections refused
+ * meanwhile are counted.
+ */
 class ListenerDrainIntegrationTests {
 
 	@Test
@@ -31,11 +34,12 @@ class ListenerDrainIntegrationTests {
 		AtomicReference<Boolean> drainingWhenRefusing = new AtomicReference<>();
 		ApplicationListener<AvailabilityChangeEvent<?>> readiness = (event) -> {
 			if (event.getState() == ReadinessState.REFUSING_TRAFFIC) {
-				drainingWhenRefusing.set(((ApplicationContext) event.getSource()).getBean(ListenerRegistry.class)
-					.isDraining());
+				drainingWhenRefusing
+					.set(((ApplicationContext) event.getSource()).getBean(ListenerRegistry.class).isDraining());
 			}
 		};
-		// command-line arguments, not default properties: those lose to config/application.yml, which
+		// command-line arguments, not default properties: those lose to
+		// config/application.yml, which
 		// would bind the shipped HTTP port 8080
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(PorticoApplication.class)
 			.listeners(readiness)
@@ -49,7 +53,8 @@ class ListenerDrainIntegrationTests {
 		Listener multiconn = registry.get("multiconn").orElseThrow();
 		int port = multiconn.port();
 		try (Socket slow = new Socket()) {
-			// a client that sends but does not read keeps output queued: the drain waits for it
+			// a client that sends but does not read keeps output queued: the drain waits
+			// for it
 			slow.setReceiveBufferSize(4096);
 			slow.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
 			CompletableFuture.runAsync(() -> {

@@ -44,7 +44,8 @@ class ListenerLifecycleIntegrationTests extends ListenerTestSupport {
 			assertThat(socket.getInputStream().read()).isEqualTo(-1);
 		}
 		assertThat(echo.connections()).isEmpty();
-		// the closed connection's server side may linger a moment in FIN_WAIT_2 on a loaded machine,
+		// the closed connection's server side may linger a moment in FIN_WAIT_2 on a
+		// loaded machine,
 		// which can refuse the bind: wait for it (bounded) instead of failing on a race
 		await().atMost(5, TimeUnit.SECONDS).ignoreExceptionsInstanceOf(java.net.BindException.class).until(() -> {
 			try (ServerSocket reuse = new ServerSocket()) {
@@ -76,8 +77,7 @@ class ListenerLifecycleIntegrationTests extends ListenerTestSupport {
 	@Test
 	void shouldRefuseADuplicateNameOrPortAndAnInvalidDefinition() {
 		Listener echo = start("life-dup", Keys.of("echo", 0));
-		assertThat(this.registry.create("life-dup", Keys.of("udp", 0)).result())
-			.isEqualTo(Result.NAME_TAKEN);
+		assertThat(this.registry.create("life-dup", Keys.of("udp", 0)).result()).isEqualTo(Result.NAME_TAKEN);
 		ListenerOutcome created = this.registry.create("life-dup2", Keys.of("echo", 0));
 		assertThat(created.result()).isEqualTo(Result.CREATED);
 		this.registry.delete("life-dup2");
@@ -86,15 +86,12 @@ class ListenerLifecycleIntegrationTests extends ListenerTestSupport {
 		assertThat(this.registry.create("life-fixed2", Keys.of("multiconn", 40_001)).result())
 			.isEqualTo(Result.PORT_TAKEN);
 		// the same number on the other transport is another port
-		assertThat(this.registry.create("life-fixed-udp", Keys.of("udp", 40_001)).result())
-			.isEqualTo(Result.CREATED);
+		assertThat(this.registry.create("life-fixed-udp", Keys.of("udp", 40_001)).result()).isEqualTo(Result.CREATED);
 		this.registry.delete("life-fixed");
 		this.registry.delete("life-fixed-udp");
 		assertThat(fixed.result()).isEqualTo(Result.CREATED);
-		assertThat(this.registry.create("Bad Name", Keys.of("echo", 0)).result())
-			.isEqualTo(Result.INVALID);
-		assertThat(this.registry.create("bad-port", Keys.of("echo", 70_000)).detail())
-			.contains("port");
+		assertThat(this.registry.create("Bad Name", Keys.of("echo", 0)).result()).isEqualTo(Result.INVALID);
+		assertThat(this.registry.create("bad-port", Keys.of("echo", 70_000)).detail()).contains("port");
 		assertThat(echo.state()).isEqualTo(ListenerState.STOPPED);
 	}
 
@@ -142,7 +139,8 @@ class ListenerLifecycleIntegrationTests extends ListenerTestSupport {
 			await().atMost(5, TimeUnit.SECONDS).until(() -> echo.connections().size() == 3);
 			try (Socket extra = Sockets.connect(echo.port())) {
 				extra.setSoTimeout(2000);
-				// closed by the server straight away: end of stream (or a reset), never a hang
+				// closed by the server straight away: end of stream (or a reset), never a
+				// hang
 				int read;
 				try {
 					read = extra.getInputStream().read();
@@ -176,7 +174,8 @@ class ListenerLifecycleIntegrationTests extends ListenerTestSupport {
 			long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 			assertThat(elapsedMillis).isBetween(400L, 5000L);
 		}
-		await().atMost(5, TimeUnit.SECONDS).until(() -> echo.stats().errorsByKind().getOrDefault("idle-timeout", 0L) == 1L);
+		await().atMost(5, TimeUnit.SECONDS)
+			.until(() -> echo.stats().errorsByKind().getOrDefault("idle-timeout", 0L) == 1L);
 	}
 
 	private static void assertEchoes(int port) throws IOException {

@@ -32,7 +32,8 @@ import static org.awaitility.Awaitility.await;
 
 class MulticonnListenerIntegrationTests extends ListenerTestSupport {
 
-	private static final byte[] MESSAGES = "Message 1 from client.Message 2 from client.".getBytes(StandardCharsets.US_ASCII);
+	private static final byte[] MESSAGES = "Message 1 from client.Message 2 from client."
+		.getBytes(StandardCharsets.US_ASCII);
 
 	@Test
 	void shouldAnswerTheTutorialMulticonnClientWith1000Connections() throws Exception {
@@ -113,7 +114,8 @@ class MulticonnListenerIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldThrottleAndThenCloseAClientThatNeverReadsWhileOthersKeepEchoing() throws Exception {
-		Listener multiconn = start("multi-slow", Keys.of("multiconn", 0, "write-timeout", "3s", "max-queued-bytes", "256KB"));
+		Listener multiconn = start("multi-slow",
+				Keys.of("multiconn", 0, "write-timeout", "3s", "max-queued-bytes", "256KB"));
 		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 		long heapBefore = memory.getHeapMemoryUsage().getUsed();
 		AtomicLong written = new AtomicLong();
@@ -138,10 +140,10 @@ class MulticonnListenerIntegrationTests extends ListenerTestSupport {
 				good.getOutputStream().write(("ping " + i).getBytes());
 				assertThat(new String(Sockets.readExactly(in, ("ping " + i).length()))).isEqualTo("ping " + i);
 			}
-			await().atMost(5, TimeUnit.SECONDS)
-				.until(() -> multiconn.status().queue().bytes() > 128 * 1024);
+			await().atMost(5, TimeUnit.SECONDS).until(() -> multiconn.status().queue().bytes() > 128 * 1024);
 			assertThat(multiconn.status().queue().bytes()).isLessThanOrEqualTo(256 * 1024 + 64 * 1024);
-			// the server closes the hog after the write timeout, long before 64 MiB were taken
+			// the server closes the hog after the write timeout, long before 64 MiB were
+			// taken
 			flooding.get(30, TimeUnit.SECONDS);
 			assertThat(written.get()).isLessThan(64L * 1024 * 1024);
 			await().atMost(10, TimeUnit.SECONDS).until(() -> multiconn.connections().size() == 1);

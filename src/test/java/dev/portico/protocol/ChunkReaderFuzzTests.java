@@ -14,15 +14,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Fuzz test of the echo listener's {@link ChunkReader}: whatever sizes the reads come in, every
- * byte comes out once, in order, in chunks of 1 to the maximum. Inputs replayed in every build
- * live in {@code src/test/resources/dev/portico/codec/ChunkReaderFuzzTestsInputs/<method>/}.
+ * Fuzz test of the echo listener's {@link ChunkReader}: whatever sizes the reads come in,
+ * every byte comes out once, in order, in chunks of 1 to the maximum. Inputs replayed in
+ * every build live in
+ * {@code src/test/resources/dev/portico/codec/ChunkReaderFuzzTestsInputs/<method>/}.
  */
 class ChunkReaderFuzzTests {
 
 	/**
-	 * Input: the maximum chunk size (1 to 70000), up to 64 read sizes (1 to 70000, used in turn
-	 * and cyclically), then the stream's bytes.
+	 * Input: the maximum chunk size (1 to 70000), up to 64 read sizes (1 to 70000, used
+	 * in turn and cyclically), then the stream's bytes.
 	 */
 	@FuzzTest(maxDuration = "5m")
 	void shouldReturnEveryByteOnceWhenReadsAreShort(FuzzedDataProvider data) throws IOException {
@@ -50,7 +51,10 @@ class ChunkReaderFuzzTests {
 		assertThatExceptionOfType(SoftEndOfStreamException.class).isThrownBy(() -> reader.read(in));
 	}
 
-	/** Returns at most the next of the given sizes per read, at least one byte, as a socket does. */
+	/**
+	 * Returns at most the next of the given sizes per read, at least one byte, as a
+	 * socket does.
+	 */
 	static final class ShortReadStream extends InputStream {
 
 		private final byte[] bytes;

@@ -39,10 +39,11 @@ class PythonJsonTests {
 
 	@Test
 	void shouldEscapeOnlyWhatPythonEscapesWhenEnsureAsciiIsOff() {
-		// json.dumps("\" \\ \n \r \t \b \f \x00 \x1f \x7f \u00e9 \u2028 \u2029 \U0001f436", ensure_ascii=False)
+		// json.dumps("\" \\ \n \r \t \b \f \x00 \x1f \x7f \u00e9 \u2028 \u2029
+		// \U0001f436", ensure_ascii=False)
 		String value = "\" \\ \n \r \t \b \f \u0000 \u001f \u007f \u00e9 \u2028 \u2029 \uD83D\uDC36";
-		assertThat(PythonJson.write(value)).isEqualTo(
-				"\"\\\" \\\\ \\n \\r \\t \\b \\f \\u0000 \\u001f \u007f \u00e9 \u2028 \u2029 \uD83D\uDC36\"");
+		assertThat(PythonJson.write(value))
+			.isEqualTo("\"\\\" \\\\ \\n \\r \\t \\b \\f \\u0000 \\u001f \u007f \u00e9 \u2028 \u2029 \uD83D\uDC36\"");
 	}
 
 	@Test

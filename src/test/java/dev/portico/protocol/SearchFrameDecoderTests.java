@@ -250,24 +250,20 @@ class SearchFrameDecoderTests {
 						Kind.INVALID_HEADER),
 				Arguments.of("negative content-length", ascii(lengthHeader("-1")), Kind.INVALID_CONTENT_LENGTH),
 				Arguments.of("fractional content-length", ascii(lengthHeader("1.5")), Kind.INVALID_CONTENT_LENGTH),
-				Arguments.of("integral float content-length", ascii(lengthHeader("4.0")),
-						Kind.INVALID_CONTENT_LENGTH),
+				Arguments.of("integral float content-length", ascii(lengthHeader("4.0")), Kind.INVALID_CONTENT_LENGTH),
 				Arguments.of("exponent content-length", ascii(lengthHeader("1e3")), Kind.INVALID_CONTENT_LENGTH),
 				Arguments.of("string content-length", ascii(lengthHeader("\"4\"")), Kind.INVALID_CONTENT_LENGTH),
 				Arguments.of("boolean content-length", ascii(lengthHeader("true")), Kind.INVALID_CONTENT_LENGTH),
 				Arguments.of("null content-length", ascii(lengthHeader("null")), Kind.INVALID_CONTENT_LENGTH),
-				Arguments.of("content-length over the maximum", ascii(lengthHeader("1048577")),
-						Kind.CONTENT_TOO_LARGE),
+				Arguments.of("content-length over the maximum", ascii(lengthHeader("1048577")), Kind.CONTENT_TOO_LARGE),
 				Arguments.of("content-length 2^31", ascii(lengthHeader("2147483648")), Kind.CONTENT_TOO_LARGE),
 				Arguments.of("content-length 10^12", ascii(lengthHeader("1000000000000")), Kind.CONTENT_TOO_LARGE),
 				Arguments.of("content-length 10^30", ascii(lengthHeader("1000000000000000000000000000000")),
 						Kind.CONTENT_TOO_LARGE),
 				Arguments.of("unknown charset for JSON", ascii(header("text/json", "no-such-charset", 2)),
 						Kind.UNKNOWN_CHARSET),
-				Arguments.of("binary charset for JSON", ascii(header("text/json", "binary", 2)),
-						Kind.UNKNOWN_CHARSET),
-				Arguments.of("illegal charset name for JSON", ascii(header("text/json", "", 2)),
-						Kind.UNKNOWN_CHARSET));
+				Arguments.of("binary charset for JSON", ascii(header("text/json", "binary", 2)), Kind.UNKNOWN_CHARSET),
+				Arguments.of("illegal charset name for JSON", ascii(header("text/json", "", 2)), Kind.UNKNOWN_CHARSET));
 	}
 
 	private static String lengthHeader(String contentLength) {
@@ -306,8 +302,8 @@ class SearchFrameDecoderTests {
 		assertThatThrownBy(
 				() -> new SearchFrameDecoder().decode(ByteBuffer.wrap(frame(lengthHeader("\"4\""), hex("")))))
 			.hasMessage("content-length must be a non-negative integer, got a string");
-		assertThatThrownBy(() -> new SearchFrameDecoder()
-			.decode(ByteBuffer.wrap(frame(lengthHeader("1000000000000"), hex("")))))
+		assertThatThrownBy(
+				() -> new SearchFrameDecoder().decode(ByteBuffer.wrap(frame(lengthHeader("1000000000000"), hex("")))))
 			.hasMessage("content-length 1000000000000 exceeds the maximum of 1048576");
 	}
 

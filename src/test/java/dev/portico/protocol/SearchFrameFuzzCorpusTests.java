@@ -21,8 +21,9 @@ import dev.portico.protocol.SearchProtocolException.Kind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Checks that the seed corpus of {@link SearchFrameFuzzTests} holds what its file names say (a
- * seed that no longer reaches its error would still pass the fuzz test's agreement check).
+ * Checks that the seed corpus of {@link SearchFrameFuzzTests} holds what its file names
+ * say (a seed that no longer reaches its error would still pass the fuzz test's agreement
+ * check).
  */
 class SearchFrameFuzzCorpusTests {
 
@@ -118,8 +119,8 @@ class SearchFrameFuzzCorpusTests {
 		Splits splits = Splits.of(data);
 		List<SearchMessage> messages = SearchFrameFuzzTests.decodeIncrementally(splits.payload(), splits).messages();
 		SearchResponder responder = new SearchResponder(Map.of("morpheus", "rabbit", "ring", "caves")::get);
-		assertThat(messages).extracting((message) -> new String(responder.reply(message).message().content(),
-				StandardCharsets.UTF_8))
+		assertThat(messages)
+			.extracting((message) -> new String(responder.reply(message).message().content(), StandardCharsets.UTF_8))
 			.containsExactly("{\"result\": \"rabbit\"}", "{\"result\": \"caves\"}",
 					"{\"result\": \"No match for '\uD83D\uDC36'.\"}");
 	}

@@ -37,10 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Fuzz tests of the search frame codecs. In a plain build each test replays its inputs from
- * {@code src/test/resources/dev/portico/codec/SearchFrameFuzzTestsInputs/<method>/}; with
- * {@code JAZZER_FUZZ=1} Jazzer fuzzes the one test selected with {@code -Dtest=Class#method}.
- * See the README, "Fuzzing the wire codecs".
+ * Fuzz tests of the search frame codecs. In a plain build each test replays its inputs
+ * from {@code src/test/resources/dev/portico/codec/SearchFrameFuzzTestsInputs/<method>/};
+ * with {@code JAZZER_FUZZ=1} Jazzer fuzzes the one test selected with
+ * {@code -Dtest=Class#method}. See the README, "Fuzzing the wire codecs".
  */
 class SearchFrameFuzzTests {
 
@@ -57,7 +57,10 @@ class SearchFrameFuzzTests {
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-	/** Names a client may send as content-encoding of JSON content, Python spellings included. */
+	/**
+	 * Names a client may send as content-encoding of JSON content, Python spellings
+	 * included.
+	 */
 	private static final String[] JSON_ENCODINGS = { "utf-8", "UTF-8", "utf8", "utf_8", "u8", "utf-16", "UTF-16LE",
 			"UTF-16BE", "utf-32", "utf_32", "UTF-32LE", "latin-1", "iso-8859-1", "ascii", "cp1252", "Big5", "Shift_JIS",
 			"IBM1047", "cp037", "GB18030", "windows-1251" };
@@ -67,11 +70,11 @@ class SearchFrameFuzzTests {
 			"\uD83D\uDC36", "\uD83D\uDC3E Playing ball! \uD83C\uDFD0")::get);
 
 	/**
-	 * The incremental decoder, fed the stream in fuzzer-chosen pieces, and a decoder fed the whole
-	 * stream at once must produce the same messages and stop with the same error, if any. Only
-	 * protocol errors escape and the decoder never holds more than the frame allows. (The server
-	 * and the bundled client both read through this one decoder.) Input layout: see
-	 * {@link Splits}.
+	 * The incremental decoder, fed the stream in fuzzer-chosen pieces, and a decoder fed
+	 * the whole stream at once must produce the same messages and stop with the same
+	 * error, if any. Only protocol errors escape and the decoder never holds more than
+	 * the frame allows. (The server and the bundled client both read through this one
+	 * decoder.) Input layout: see {@link Splits}.
 	 */
 	@FuzzTest(maxDuration = "5m")
 	@DictionaryEntries({ "\"byteorder\"", "\"content-type\"", "\"content-encoding\"", "\"content-length\"",
@@ -94,9 +97,9 @@ class SearchFrameFuzzTests {
 
 	/**
 	 * A valid message built from fuzzer data (any strings as byteorder, content-type and
-	 * content-encoding, any content bytes, any Unicode in JSON strings) encodes to a frame that
-	 * both decoders read back unchanged, and {@link PythonJson}'s text parses back to the same
-	 * strings and encodes to UTF-8 losslessly.
+	 * content-encoding, any content bytes, any Unicode in JSON strings) encodes to a
+	 * frame that both decoders read back unchanged, and {@link PythonJson}'s text parses
+	 * back to the same strings and encodes to UTF-8 losslessly.
 	 */
 	@FuzzTest(maxDuration = "5m")
 	void shouldRoundTripWhenMessageIsValid(FuzzedDataProvider data) throws IOException, SearchProtocolException {
@@ -136,8 +139,8 @@ class SearchFrameFuzzTests {
 		decoder.endOfStream();
 		assertThat(decoded).hasSize(1);
 		assertSameMessage(decoded.get(0), message);
-		assertThat(decoded.get(0).header().keySet()).containsExactly(SearchHeader.BYTEORDER,
-				SearchHeader.CONTENT_TYPE, SearchHeader.CONTENT_ENCODING, SearchHeader.CONTENT_LENGTH);
+		assertThat(decoded.get(0).header().keySet()).containsExactly(SearchHeader.BYTEORDER, SearchHeader.CONTENT_TYPE,
+				SearchHeader.CONTENT_ENCODING, SearchHeader.CONTENT_LENGTH);
 		assertThat(SearchFrameEncoder.encode(decoded.get(0))).isEqualTo(frame);
 	}
 
@@ -164,7 +167,9 @@ class SearchFrameFuzzTests {
 		}
 	}
 
-	/** The decoder's buffer grows with the bytes that arrived, never to a declared length. */
+	/**
+	 * The decoder's buffer grows with the bytes that arrived, never to a declared length.
+	 */
 	private static void assertHoldsOnlyWhatArrived(SearchFrameDecoder decoder) {
 		int held = decoder.getBufferedBytes();
 		assertThat(held).isLessThanOrEqualTo(MAX_FRAME);
@@ -187,7 +192,9 @@ class SearchFrameFuzzTests {
 		}
 	}
 
-	/** The 2-byte header length at {@code offset}, or 0 where the stream has not got it. */
+	/**
+	 * The 2-byte header length at {@code offset}, or 0 where the stream has not got it.
+	 */
 	private static int headerLength(byte[] stream, int offset) {
 		if (offset + 2 > stream.length) {
 			return 0;
@@ -195,7 +202,10 @@ class SearchFrameFuzzTests {
 		return ((stream[offset] & 0xFF) << 8) | (stream[offset + 1] & 0xFF);
 	}
 
-	/** Every answer the responder gives to a good request is itself a frame that reads back. */
+	/**
+	 * Every answer the responder gives to a good request is itself a frame that reads
+	 * back.
+	 */
 	private void assertResponseRoundTrips(SearchMessage request) {
 		SearchReply reply = this.responder.reply(request);
 		assertThat(reply.close()).isEqualTo(reply.isError());
@@ -214,7 +224,8 @@ class SearchFrameFuzzTests {
 	}
 
 	private static void assertPythonJsonParsesBack(String json, Map<String, Object> object) {
-		// Python's ensure_ascii=False text, always valid UTF-8 (lone surrogates are escaped).
+		// Python's ensure_ascii=False text, always valid UTF-8 (lone surrogates are
+		// escaped).
 		assertThat(new String(json.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEqualTo(json);
 		JsonNode node = MAPPER.readTree(json);
 		assertThat(node.size()).isEqualTo(object.size());
@@ -231,8 +242,8 @@ class SearchFrameFuzzTests {
 				assertThat(value.get(2).booleanValue()).isEqualTo(list.get(2));
 			}
 		}
-		assertThat(PythonJson.write(json)).as("a string holding JSON").satisfies(
-				(quoted) -> assertThat(MAPPER.readTree(quoted).stringValue()).isEqualTo(json));
+		assertThat(PythonJson.write(json)).as("a string holding JSON")
+			.satisfies((quoted) -> assertThat(MAPPER.readTree(quoted).stringValue()).isEqualTo(json));
 	}
 
 	private static void assertSameMessage(SearchMessage actual, SearchMessage expected) {
@@ -243,8 +254,9 @@ class SearchFrameFuzzTests {
 	}
 
 	/**
-	 * JSON text in the named encoding, or {@code null} when that charset cannot hold it or does
-	 * not give it back unchanged (Shift_JIS writes U+00A5 as the byte it reads as a backslash).
+	 * JSON text in the named encoding, or {@code null} when that charset cannot hold it
+	 * or does not give it back unchanged (Shift_JIS writes U+00A5 as the byte it reads as
+	 * a backslash).
 	 */
 	private static byte[] encode(String json, String encoding) {
 		try {
@@ -287,17 +299,21 @@ class SearchFrameFuzzTests {
 		return field;
 	}
 
-	/** What a decoder made of a whole stream: its messages, then its error or {@code null}. */
+	/**
+	 * What a decoder made of a whole stream: its messages, then its error or
+	 * {@code null}.
+	 */
 	record Outcome(List<SearchMessage> messages, Kind failure) {
 	}
 
 	/**
-	 * How a fuzz input splits into pieces and a stream. Byte 0's low 5 bits give {@code n}; the
-	 * next {@code n} bytes are piece sizes (0 to 255), used in turn and then again from the first;
-	 * the rest is the stream. The incremental decoder gets the stream in pieces of those sizes (0
-	 * is an empty call); the blocking one reads it through reads that return at most that many
-	 * bytes (at least 1, as a blocking read does). Without sizes, or with all sizes 0, the stream
-	 * comes in one piece. So a seed file is {@code 00} followed by the wire bytes.
+	 * How a fuzz input splits into pieces and a stream. Byte 0's low 5 bits give
+	 * {@code n}; the next {@code n} bytes are piece sizes (0 to 255), used in turn and
+	 * then again from the first; the rest is the stream. The incremental decoder gets the
+	 * stream in pieces of those sizes (0 is an empty call); the blocking one reads it
+	 * through reads that return at most that many bytes (at least 1, as a blocking read
+	 * does). Without sizes, or with all sizes 0, the stream comes in one piece. So a seed
+	 * file is {@code 00} followed by the wire bytes.
 	 */
 	record Splits(int[] sizes, byte[] payload) {
 
@@ -323,8 +339,9 @@ class SearchFrameFuzzTests {
 	}
 
 	/**
-	 * Serves the stream through short reads and records the furthest position any read asked
-	 * for, so that a test can tell whether the reader ever reached into the next frame.
+	 * Serves the stream through short reads and records the furthest position any read
+	 * asked for, so that a test can tell whether the reader ever reached into the next
+	 * frame.
 	 */
 	static final class ShortReadStream extends InputStream {
 

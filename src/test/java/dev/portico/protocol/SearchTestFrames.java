@@ -18,7 +18,10 @@ public final class SearchTestFrames {
 		return HexFormat.of().parseHex(hex.replace(" ", ""));
 	}
 
-	/** ASCII text as bytes; refuses anything else so that non-ASCII bytes stay visible as hex. */
+	/**
+	 * ASCII text as bytes; refuses anything else so that non-ASCII bytes stay visible as
+	 * hex.
+	 */
 	public static byte[] ascii(String text) {
 		for (int i = 0; i < text.length(); i++) {
 			if (text.charAt(i) > 0x7F) {

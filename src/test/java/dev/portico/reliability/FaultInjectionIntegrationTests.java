@@ -33,10 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Peers that fail the way networks fail: a reset in the middle of a frame, a half-close, a frozen
- * link and a peer that vanishes without a FIN. After each, the listener holds no connection and
- * no extra thread, and the event is logged once at most. Figures are printed as {@code FIGURE}
- * lines for the README's reliability table.
+ * Peers that fail the way networks fail: a reset in the middle of a frame, a half-close,
+ * a frozen link and a peer that vanishes without a FIN. After each, the listener holds no
+ * connection and no extra thread, and the event is logged once at most. Figures are
+ * printed as {@code FIGURE} lines for the README's reliability table.
  */
 @Tag("slow")
 @ExtendWith(OutputCaptureExtension.class)
@@ -51,7 +51,8 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 		long threads = jvmThreads();
 		Listener search = start("fault-reset", tcp("search", null, null, null, true));
 		try (Socket socket = Sockets.connect(search.port())) {
-			// the 2-byte length prefix and half of the JSON header, then an RST instead of the rest
+			// the 2-byte length prefix and half of the JSON header, then an RST instead
+			// of the rest
 			socket.getOutputStream().write(Arrays.copyOf(MORPHEUS_REQUEST, 2 + 51));
 			await().atMost(5, TimeUnit.SECONDS).until(() -> search.stats().bytesReceived() == 53);
 			socket.setSoLinger(true, 0);
@@ -185,13 +186,12 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 	}
 
 	@Test
-	void shouldCloseAfterTheFrameTimeoutWhenAHeaderIsTrickledAt1BytePerSecond(CapturedOutput output)
-			throws Exception {
-		Listener search = start("fault-trickle",
-				tcp("search", null, null, Duration.ofSeconds(3), true));
+	void shouldCloseAfterTheFrameTimeoutWhenAHeaderIsTrickledAt1BytePerSecond(CapturedOutput output) throws Exception {
+		Listener search = start("fault-trickle", tcp("search", null, null, Duration.ofSeconds(3), true));
 		try (Socket slow = Sockets.connect(search.port())) {
 			long startedAt = System.nanoTime();
-			// a client pacing its bytes at 1 B/s on a timer (the test itself waits with Awaitility)
+			// a client pacing its bytes at 1 B/s on a timer (the test itself waits with
+			// Awaitility)
 			ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
 			AtomicInteger sent = new AtomicInteger();
 			pacer.scheduleAtFixedRate(() -> {
@@ -228,7 +228,9 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 		assertThat(warnings(output, "fault-trickle")).isEqualTo(1);
 	}
 
-	/** A TCP listener on loopback port 0 with the given timeouts (null for the defaults). */
+	/**
+	 * A TCP listener on loopback port 0 with the given timeouts (null for the defaults).
+	 */
 	private static Map<String, Object> tcp(String type, Duration idle, Duration write, Duration frame,
 			boolean keepAlive) {
 		return Keys.of(type, 0, "bind", Sockets.LOOPBACK, "idle-timeout", millis(idle), "write-timeout", millis(write),
@@ -243,7 +245,8 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 		await().atMost(15, TimeUnit.SECONDS)
 			.pollInterval(Duration.ofMillis(20))
 			.until(() -> listener.connections().isEmpty());
-		// no thread of the listener is still blocked on a connection: only its accept loop runs
+		// no thread of the listener is still blocked on a connection: only its accept
+		// loop runs
 		await().atMost(10, TimeUnit.SECONDS).until(() -> busyThreads(listener.name()) <= 1);
 	}
 
@@ -262,10 +265,10 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 	}
 
 	/**
-	 * Live threads of the JVM, less the shared pools that come and go on their own (the common
-	 * fork-join pool, Awaitility's condition threads). The first call starts a throwaway listener
-	 * once, so the service's lazily started shared threads (the watchdog scheduler) are counted in
-	 * every baseline.
+	 * Live threads of the JVM, less the shared pools that come and go on their own (the
+	 * common fork-join pool, Awaitility's condition threads). The first call starts a
+	 * throwaway listener once, so the service's lazily started shared threads (the
+	 * watchdog scheduler) are counted in every baseline.
 	 */
 	private long jvmThreads() {
 		if (!warm) {

@@ -40,10 +40,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A connection flood against one listener of the whole service: 20,000 connection attempts, 500
- * in flight, against a {@code max-connections} of 100 of which 80 are held by other clients. Health must answer within a second all
- * along, and afterwards every count agrees exactly: the client's, the listener's, the REST
- * API's and Prometheus's.
+ * A connection flood against one listener of the whole service: 20,000 connection
+ * attempts, 500 in flight, against a {@code max-connections} of 100 of which 80 are held
+ * by other clients. Health must answer within a second all along, and afterwards every
+ * count agrees exactly: the client's, the listener's, the REST API's and Prometheus's.
  */
 @Tag("slow")
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -55,17 +55,17 @@ class FloodIntegrationTests {
 	private static final int ATTEMPTS = Integer.getInteger("portico.flood.attempts", 20_000);
 
 	/**
-	 * Connections in flight: each costs a descriptor on the client side and, while it is served,
-	 * one on the server side. The JVM raises its soft descriptor limit to the hard limit on Linux,
-	 * but keep well within what the process may open anyway.
+	 * Connections in flight: each costs a descriptor on the client side and, while it is
+	 * served, one on the server side. The JVM raises its soft descriptor limit to the
+	 * hard limit on Linux, but keep well within what the process may open anyway.
 	 */
 	private static final int IN_FLIGHT = (int) Math.min(500, descriptorHeadroom() / 3);
 
 	private static final int MAX_CONNECTIONS = 100;
 
 	/**
-	 * Connections held open through the flood, so that only a few slots are free and the flood
-	 * meets the limit however fast the server serves.
+	 * Connections held open through the flood, so that only a few slots are free and the
+	 * flood meets the limit however fast the server serves.
 	 */
 	private static final int HOLDERS = 80;
 
@@ -111,7 +111,6 @@ class FloodIntegrationTests {
 			healthChecks.incrementAndGet();
 		}, 0, 200, TimeUnit.MILLISECONDS);
 
-
 		List<Socket> holders = new ArrayList<>();
 		for (int i = 0; i < HOLDERS; i++) {
 			Socket holder = Sockets.connect(port);
@@ -132,12 +131,14 @@ class FloodIntegrationTests {
 		TrafficStats stats = this.registry.get("flood").orElseThrow().stats();
 		await().atMost(30, TimeUnit.SECONDS)
 			.until(() -> stats.acceptedTotal() + stats.rejectedTotal() == HOLDERS + flood.connected.get());
-		await().atMost(30, TimeUnit.SECONDS).until(() -> this.registry.get("flood").orElseThrow().connections().isEmpty());
-		System.out.printf("FIGURE flood: %d attempts (%d in flight, max-connections %d, %d held) in %.1f s: %d connected,"
-				+ " %d echoed, %d refused, %d failed; server accepted %d, rejected %d %s; health worst %.0f ms over %d"
-				+ " checks%n", ATTEMPTS, IN_FLIGHT, MAX_CONNECTIONS, HOLDERS, seconds, flood.connected.get(), flood.echoed.get(),
-				flood.refused.get(), flood.failed.get(), stats.acceptedTotal(), stats.rejectedTotal(),
-				stats.rejectedByReason(), worstHealthNanos.get() / 1e6, healthChecks.get());
+		await().atMost(30, TimeUnit.SECONDS)
+			.until(() -> this.registry.get("flood").orElseThrow().connections().isEmpty());
+		System.out
+			.printf("FIGURE flood: %d attempts (%d in flight, max-connections %d, %d held) in %.1f s: %d connected,"
+					+ " %d echoed, %d refused, %d failed; server accepted %d, rejected %d %s; health worst %.0f ms over %d"
+					+ " checks%n", ATTEMPTS, IN_FLIGHT, MAX_CONNECTIONS, HOLDERS, seconds, flood.connected.get(),
+					flood.echoed.get(), flood.refused.get(), flood.failed.get(), stats.acceptedTotal(),
+					stats.rejectedTotal(), stats.rejectedByReason(), worstHealthNanos.get() / 1e6, healthChecks.get());
 
 		assertThat(IN_FLIGHT).isGreaterThan(MAX_CONNECTIONS);
 		assertThat(flood.connected.get() + flood.failed.get()).isEqualTo(ATTEMPTS);
@@ -181,8 +182,9 @@ class FloodIntegrationTests {
 	}
 
 	/**
-	 * Non-blocking clients, {@link #IN_FLIGHT} at a time: each connects, sends one byte and waits
-	 * for its echo (served) or for the end of the stream (refused), then closes.
+	 * Non-blocking clients, {@link #IN_FLIGHT} at a time: each connects, sends one byte
+	 * and waits for its echo (served) or for the end of the stream (refused), then
+	 * closes.
 	 */
 	private static final class Flood {
 
@@ -244,7 +246,8 @@ class FloodIntegrationTests {
 							}
 						}
 						catch (IOException ex) {
-							// a reset once connected is a refusal; a failed connect is a failure
+							// a reset once connected is a refusal; a failed connect is a
+							// failure
 							if (key.attachment() != null) {
 								this.refused.incrementAndGet();
 							}

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Actuator on its own port and address ({@code management.server.port},
- * {@code management.server.address}): the same exposure and the same credentials apply there,
- * and the API port no longer serves {@code /actuator}.
+ * {@code management.server.address}): the same exposure and the same credentials apply
+ * there, and the API port no longer serves {@code /actuator}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.location=classpath:/no-listeners.yml", "server.address=127.0.0.1",

@@ -22,9 +22,10 @@ import dev.portico.support.HttpTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The management surface as shipped: Actuator exposes only health, info, metrics, prometheus and
- * listeners (everything else answers 404, even with credentials), changes need credentials, and a
- * configured password never reaches the log, not even with Portico and Spring Security at DEBUG.
+ * The management surface as shipped: Actuator exposes only health, info, metrics,
+ * prometheus and listeners (everything else answers 404, even with credentials), changes
+ * need credentials, and a configured password never reaches the log, not even with
+ * Portico and Spring Security at DEBUG.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.location=classpath:/no-listeners.yml", "server.address=127.0.0.1",
@@ -77,7 +78,8 @@ class ManagementSecurityIntegrationTests {
 		List<HttpResponse<String>> attempts = List.of(
 				this.anonymous.postJson("/api/listeners", "{\"name\":\"x\",\"type\":\"echo\",\"port\":0}"),
 				this.anonymous.delete("/api/listeners/x"), this.anonymous.post("/api/listeners/x/start"),
-				this.anonymous.post("/api/listeners/x/stop"), this.anonymous.postText("/api/listeners/x/broadcast", "hi"),
+				this.anonymous.post("/api/listeners/x/stop"),
+				this.anonymous.postText("/api/listeners/x/broadcast", "hi"),
 				this.anonymous.putText("/api/search/entries/k", "v"), this.anonymous.delete("/api/search/entries/k"),
 				this.anonymous.postJson("/actuator/listeners/x", "{\"state\":\"STOPPED\"}"),
 				this.anonymous.withCredentials("admin", "wrong-" + PASSWORD).post("/api/listeners/x/stop"));
@@ -87,10 +89,13 @@ class ManagementSecurityIntegrationTests {
 	@Test
 	void shouldNeverLogTheConfiguredPasswordWhenClientsAuthenticate(CapturedOutput output) {
 		assertThat(this.operator.post("/api/listeners/none/start").statusCode()).isEqualTo(404);
-		assertThat(this.anonymous.withCredentials("admin", "wrong-" + PASSWORD).post("/api/listeners/none/start")
+		assertThat(this.anonymous.withCredentials("admin", "wrong-" + PASSWORD)
+			.post("/api/listeners/none/start")
 			.statusCode()).isEqualTo(401);
 		String basic = Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-		assertThat(output.getAll()).doesNotContain(PASSWORD).doesNotContain(basic).doesNotContain("generated API password");
+		assertThat(output.getAll()).doesNotContain(PASSWORD)
+			.doesNotContain(basic)
+			.doesNotContain("generated API password");
 	}
 
 }

@@ -59,11 +59,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The whole service under a mixed workload for {@code portico.soak.duration} (default 60s; the
- * ten-minute run is {@code bench/soak.sh}): echo streams, multiconn echoes with REST pushes and
- * broadcasts, search with and without keep-alive, UDP, REST polling, and a stop/start of the echo
- * listener every 30 s. No TCP byte may be lost or corrupted, every push arrives exactly once,
- * heap after GC and threads stay flat, and nothing is logged at ERROR.
+ * The whole service under a mixed workload for {@code portico.soak.duration} (default
+ * 60s; the ten-minute run is {@code bench/soak.sh}): echo streams, multiconn echoes with
+ * REST pushes and broadcasts, search with and without keep-alive, UDP, REST polling, and
+ * a stop/start of the echo listener every 30 s. No TCP byte may be lost or corrupted,
+ * every push arrives exactly once, heap after GC and threads stay flat, and nothing is
+ * logged at ERROR.
  */
 @Tag("slow")
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -111,8 +112,9 @@ class SoakIntegrationTests {
 	private final Queue<String> failures = new ConcurrentLinkedQueue<>();
 
 	/**
-	 * Odd while the echo listener is restarting, incremented before the stop and after the start:
-	 * a connection opened at epoch e may be cut only during a restart or once this exceeds e.
+	 * Odd while the echo listener is restarting, incremented before the stop and after
+	 * the start: a connection opened at epoch e may be cut only during a restart or once
+	 * this exceeds e.
 	 */
 	private final AtomicInteger restartEpoch = new AtomicInteger();
 
@@ -235,7 +237,10 @@ class SoakIntegrationTests {
 		assertThat(output.getAll().lines().filter((line) -> line.contains(" ERROR ")).toList()).isEmpty();
 	}
 
-	/** Run one step of a worker until the deadline; record what it throws instead of dying silently. */
+	/**
+	 * Run one step of a worker until the deadline; record what it throws instead of dying
+	 * silently.
+	 */
 	private Runnable guard(String worker, Runnable step) {
 		return () -> {
 			if (System.nanoTime() > this.deadline) {
@@ -276,12 +281,16 @@ class SoakIntegrationTests {
 	}
 
 	private void expectState(HttpResponse<String> response, String state) {
-		if (response.statusCode() != 200 || !HttpTestClient.parse(response.body()).path("state").asString().equals(state)) {
+		if (response.statusCode() != 200
+				|| !HttpTestClient.parse(response.body()).path("state").asString().equals(state)) {
 			this.failures.add("restart: " + response.statusCode() + " " + response.body());
 		}
 	}
 
-	/** A push to one connection or a broadcast to all, alternately; each token must arrive once. */
+	/**
+	 * A push to one connection or a broadcast to all, alternately; each token must arrive
+	 * once.
+	 */
 	private void push(List<MulticonnClient> clients, Map<Integer, String> idsByClientPort) {
 		int seq = this.pushSeq.incrementAndGet();
 		if (seq % 2 == 0) {
@@ -289,7 +298,8 @@ class SoakIntegrationTests {
 			String token = "<P" + seq + ">";
 			target.expect(token);
 			HttpResponse<String> response = this.operator.postText(
-					"/api/listeners/multiconn/connections/" + idsByClientPort.get(target.localPort) + "/messages", token);
+					"/api/listeners/multiconn/connections/" + idsByClientPort.get(target.localPort) + "/messages",
+					token);
 			if (response.statusCode() != 202) {
 				this.failures.add("push: " + response.statusCode() + " " + response.body());
 			}
@@ -316,7 +326,10 @@ class SoakIntegrationTests {
 		}
 	}
 
-	/** Streams random blocks through the echo listener and compares every byte; reconnects after a restart. */
+	/**
+	 * Streams random blocks through the echo listener and compares every byte; reconnects
+	 * after a restart.
+	 */
 	private final class EchoClient {
 
 		private final Random random;
@@ -376,8 +389,9 @@ class SoakIntegrationTests {
 	}
 
 	/**
-	 * One multiconn connection: lower-case echo bytes, a known function of their position, and
-	 * {@code <token>} pushes, which are queued whole and so arrive whole between echo chunks.
+	 * One multiconn connection: lower-case echo bytes, a known function of their
+	 * position, and {@code <token>} pushes, which are queued whole and so arrive whole
+	 * between echo chunks.
 	 */
 	private final class MulticonnClient {
 
@@ -485,7 +499,10 @@ class SoakIntegrationTests {
 
 	}
 
-	/** Search requests with verified answers: on one kept-alive connection, or one connection each. */
+	/**
+	 * Search requests with verified answers: on one kept-alive connection, or one
+	 * connection each.
+	 */
 	private final class SearchClient {
 
 		private final boolean keepAlive;
@@ -560,7 +577,10 @@ class SoakIntegrationTests {
 
 	}
 
-	/** One datagram per step, its echo awaited for a second; a late echo is read past, a missing one counted. */
+	/**
+	 * One datagram per step, its echo awaited for a second; a late echo is read past, a
+	 * missing one counted.
+	 */
 	private final class UdpClient {
 
 		private final DatagramSocket socket;
@@ -604,9 +624,9 @@ class SoakIntegrationTests {
 	}
 
 	/**
-	 * Heap used after a full GC and live threads, less the test's own (its workers and HTTP
-	 * clients). Idle threads of the listeners' cached pools (Java 17) linger up to 60 s after
-	 * their connections close; the tolerance covers them.
+	 * Heap used after a full GC and live threads, less the test's own (its workers and
+	 * HTTP clients). Idle threads of the listeners' cached pools (Java 17) linger up to
+	 * 60 s after their connections close; the tolerance covers them.
 	 */
 	private record Snapshot(long heap, long threads, Map<String, Long> pools) {
 
@@ -628,7 +648,9 @@ class SoakIntegrationTests {
 			return new Snapshot(memory.getHeapMemoryUsage().getUsed(), names.size(), pools);
 		}
 
-		/** A snapshot once threads are back within the tolerance, or after a bounded wait. */
+		/**
+		 * A snapshot once threads are back within the tolerance, or after a bounded wait.
+		 */
 		static Snapshot settle(Snapshot start) {
 			try {
 				await().atMost(15, TimeUnit.SECONDS)

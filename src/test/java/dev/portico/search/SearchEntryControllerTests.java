@@ -31,7 +31,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-/** The search entries API over a real {@link SearchIndex} on a temporary copy of the shipped index. */
+/**
+ * The search entries API over a real {@link SearchIndex} on a temporary copy of the
+ * shipped index.
+ */
 @SpringBootTest(properties = { "spring.config.location=classpath:/no-listeners.yml", "portico.api.password=s3cret" })
 @AutoConfigureMockMvc
 class SearchEntryControllerTests {
@@ -91,13 +94,17 @@ class SearchEntryControllerTests {
 
 	@Test
 	void shouldCreateThenReplaceAndWriteBackWhenPuttingTextThenJson() throws Exception {
-		this.mvc.perform(put("/api/search/entries/{key}", RABBIT).with(operator())
-			.contentType("text/plain").content("Down the hole \u2728".getBytes(StandardCharsets.UTF_8)))
+		this.mvc
+			.perform(put("/api/search/entries/{key}", RABBIT).with(operator())
+				.contentType("text/plain")
+				.content("Down the hole \u2728".getBytes(StandardCharsets.UTF_8)))
 			.andExpect(status().isCreated())
 			.andExpect(header().string("Location", "/api/search/entries/%F0%9F%90%B0"))
 			.andExpect(jsonPath("$.value").value("Down the hole \u2728"));
-		this.mvc.perform(put("/api/search/entries/{key}", RABBIT).with(operator())
-			.contentType(MediaType.APPLICATION_JSON).content("{\"value\": \"Again \uD83D\uDC30\"}"))
+		this.mvc
+			.perform(put("/api/search/entries/{key}", RABBIT).with(operator())
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"value\": \"Again \uD83D\uDC30\"}"))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.value").value("Again " + RABBIT));
 		assertThat(this.index.get(RABBIT)).isEqualTo("Again " + RABBIT);
@@ -106,8 +113,11 @@ class SearchEntryControllerTests {
 
 	@Test
 	void shouldAcceptKeysWithSlashWhenGivenAsQueryParameter() throws Exception {
-		this.mvc.perform(put("/api/search/entries").param("key", "a/b;c%").with(operator())
-			.contentType("text/plain").content("odd"))
+		this.mvc
+			.perform(put("/api/search/entries").param("key", "a/b;c%")
+				.with(operator())
+				.contentType("text/plain")
+				.content("odd"))
 			.andExpect(status().isCreated());
 		this.mvc.perform(get("/api/search/entries").param("key", "a/b;c%"))
 			.andExpect(status().isOk())
@@ -125,10 +135,12 @@ class SearchEntryControllerTests {
 
 	@Test
 	void shouldAnswerServerErrorAndKeepIndexWhenFileCannotBeWritten() throws Exception {
-		// a directory where the temporary file must go makes the write fail, even for root
+		// a directory where the temporary file must go makes the write fail, even for
+		// root
 		Files.createDirectory(blocker());
 		String before = Files.readString(this.index.getFile());
-		this.mvc.perform(put("/api/search/entries/morpheus").with(operator()).contentType("text/plain").content("changed"))
+		this.mvc
+			.perform(put("/api/search/entries/morpheus").with(operator()).contentType("text/plain").content("changed"))
 			.andExpect(status().isInternalServerError())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(jsonPath("$.detail").value(containsString("could not be written, so nothing changed")));
@@ -141,8 +153,10 @@ class SearchEntryControllerTests {
 
 	@Test
 	void shouldAnswerBadRequestWhenJsonHasNoValue() throws Exception {
-		this.mvc.perform(put("/api/search/entries/ring").with(operator()).contentType(MediaType.APPLICATION_JSON)
-			.content("{\"answer\": \"x\"}"))
+		this.mvc
+			.perform(put("/api/search/entries/ring").with(operator())
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"answer\": \"x\"}"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.detail").value(containsString("{\"value\"")));
 	}

@@ -58,8 +58,7 @@ class SearchFrameReaderTests {
 		Object first = reader.read(in);
 		Object second = reader.read(in);
 
-		assertThat(((Ok) first).message().content())
-			.isEqualTo(ascii("{\"action\": \"search\", \"value\": \"ring\"}"));
+		assertThat(((Ok) first).message().content()).isEqualTo(ascii("{\"action\": \"search\", \"value\": \"ring\"}"));
 		assertThat(((Ok) second).message().content()).isEqualTo(MORPHEUS_CONTENT);
 		assertThat(in.available()).isZero();
 	}
@@ -95,14 +94,15 @@ class SearchFrameReaderTests {
 
 	@Test
 	void shouldRefuseOversizedContentLengthWithoutReadingContent() throws Exception {
-		// only the header arrives: the refusal must not wait for (or allocate) the declared content
+		// only the header arrives: the refusal must not wait for (or allocate) the
+		// declared content
 		byte[] headerOnly = frame(header("binary/x", "binary", 2 * 1024 * 1024), new byte[0]);
 		InputStream in = new ByteArrayInputStream(headerOnly);
 
 		Object result = reader().read(in);
 
-		assertThat(result).isEqualTo(new Bad(Kind.CONTENT_TOO_LARGE,
-				"content-length 2097152 exceeds the maximum of 1048576", true));
+		assertThat(result)
+			.isEqualTo(new Bad(Kind.CONTENT_TOO_LARGE, "content-length 2097152 exceeds the maximum of 1048576", true));
 	}
 
 	@Test
@@ -115,8 +115,7 @@ class SearchFrameReaderTests {
 	@Test
 	void shouldReturnBadWithReplyWhenHeaderLengthIsZero() throws Exception {
 		InputStream in = new ByteArrayInputStream(concat(hex("0000"), MORPHEUS_REQUEST));
-		assertThat(reader().read(in))
-			.isEqualTo(new Bad(Kind.ZERO_HEADER_LENGTH, "header length is 0", true));
+		assertThat(reader().read(in)).isEqualTo(new Bad(Kind.ZERO_HEADER_LENGTH, "header length is 0", true));
 	}
 
 	@Test

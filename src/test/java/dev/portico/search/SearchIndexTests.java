@@ -23,11 +23,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class SearchIndexTests {
 
 	/** The shipped index, as bytes: emoji as raw UTF-8. */
-	private static final String DEFAULT_INDEX = "{\n"
-			+ "  \"morpheus\": \"Follow the white rabbit. \uD83D\uDC30\",\n"
+	private static final String DEFAULT_INDEX = "{\n" + "  \"morpheus\": \"Follow the white rabbit. \uD83D\uDC30\",\n"
 			+ "  \"ring\": \"In the caves beneath the Misty Mountains. \uD83D\uDC8D\",\n"
-			+ "  \"\uD83D\uDC36\": \"\uD83D\uDC3E Playing ball! \uD83C\uDFD0\"\n"
-			+ "}\n";
+			+ "  \"\uD83D\uDC36\": \"\uD83D\uDC3E Playing ball! \uD83C\uDFD0\"\n" + "}\n";
 
 	@TempDir
 	Path directory;
@@ -94,11 +92,10 @@ class SearchIndexTests {
 		assertThat(index.remove("morpheus")).isTrue();
 		assertThat(index.remove("morpheus")).isFalse();
 
-		assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo("{\n"
-				+ "  \"ring\": \"One ring to rule them all.\",\n"
-				+ "  \"\uD83D\uDC36\": \"\uD83D\uDC3E Playing ball! \uD83C\uDFD0\",\n"
-				+ "  \"neo\": \"There is no spoon. \u2728\"\n"
-				+ "}\n");
+		assertThat(Files.readString(file, StandardCharsets.UTF_8))
+			.isEqualTo("{\n" + "  \"ring\": \"One ring to rule them all.\",\n"
+					+ "  \"\uD83D\uDC36\": \"\uD83D\uDC3E Playing ball! \uD83C\uDFD0\",\n"
+					+ "  \"neo\": \"There is no spoon. \u2728\"\n" + "}\n");
 		assertThat(new SearchIndex(file).all()).isEqualTo(index.all());
 		assertThat(new SearchIndex(file).all().keySet()).containsExactly("ring", "\uD83D\uDC36", "neo");
 		assertThat(Files.exists(file.resolveSibling("search-index.json.tmp"))).isFalse();

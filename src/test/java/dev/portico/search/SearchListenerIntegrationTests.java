@@ -38,7 +38,10 @@ import static org.awaitility.Awaitility.await;
 
 class SearchListenerIntegrationTests extends ListenerTestSupport {
 
-	/** The reference server's answer to the morpheus request, written out by hand from SPEC section 2. */
+	/**
+	 * The reference server's answer to the morpheus request, written out by hand from
+	 * SPEC section 2.
+	 */
 	private static final byte[] MORPHEUS_RESPONSE = concat(hex("0067"),
 			ascii("{\"byteorder\": \"little\", \"content-type\": \"text/json\", \"content-encoding\": \"utf-8\", "
 					+ "\"content-length\": 43}"),
@@ -81,22 +84,24 @@ class SearchListenerIntegrationTests extends ListenerTestSupport {
 			assertThat(results(readMessages(socket.getInputStream(), decoder, 1)))
 				.containsExactly("{\"result\": \"Follow the white rabbit. \uD83D\uDC30\"}");
 		}
-		// a write is counted once it has returned, a moment after the peer may have read it
+		// a write is counted once it has returned, a moment after the peer may have read
+		// it
 		await().atMost(5, TimeUnit.SECONDS).until(() -> search.stats().messagesSent() == 4);
 		assertThat(search.stats().messagesReceived()).isEqualTo(4);
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "zero-header", "not-json", "not-object", "missing-key", "negative-length",
-			"huge-length", "fractional-length", "unknown-charset", "content-not-object" })
+	@ValueSource(strings = { "zero-header", "not-json", "not-object", "missing-key", "negative-length", "huge-length",
+			"fractional-length", "unknown-charset", "content-not-object" })
 	void shouldAnswerBadInputWithOneErrorFrameThenCloseWhileOthersAreServed(String fault) throws Exception {
 		Listener search = start("search-bad", keepAlive());
 		byte[] request = switch (fault) {
 			case "zero-header" -> hex("0000");
 			case "not-json" -> frame(ascii("{not json"), new byte[0]);
 			case "not-object" -> frame(ascii("[1, 2]"), new byte[0]);
-			case "missing-key" -> frame(ascii("{\"byteorder\": \"little\", \"content-type\": \"text/json\", "
-					+ "\"content-length\": 2}"), ascii("{}"));
+			case "missing-key" ->
+				frame(ascii("{\"byteorder\": \"little\", \"content-type\": \"text/json\", " + "\"content-length\": 2}"),
+						ascii("{}"));
 			case "negative-length" -> frame(header("text/json", "utf-8", -1), new byte[0]);
 			// declared but never sent: the answer must not wait for the content
 			case "huge-length" -> frame(header("text/json", "utf-8", 1_000_000_000_000L), new byte[0]);
@@ -155,7 +160,8 @@ class SearchListenerIntegrationTests extends ListenerTestSupport {
 						socket.getOutputStream().write(hit ? MORPHEUS_REQUEST : searchRequest("q" + id + "-" + r));
 						String expected = hit ? "{\"result\": \"Follow the white rabbit. \uD83D\uDC30\"}"
 								: "{\"result\": \"No match for 'q" + id + "-" + r + "'.\"}";
-						assertThat(results(readMessages(socket.getInputStream(), decoder, 1))).containsExactly(expected);
+						assertThat(results(readMessages(socket.getInputStream(), decoder, 1)))
+							.containsExactly(expected);
 					}
 					return null;
 				}));

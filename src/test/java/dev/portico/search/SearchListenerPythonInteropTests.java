@@ -36,9 +36,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Portico's search listener against the Python side: the same requests sent to
- * {@code reference_server.py} (the reference tutorial server's response logic) and to Portico
- * must come back byte-identical, and {@code search_client.py} (the tutorial's client) must read
- * Portico's answers. Skipped where python3 is not installed.
+ * {@code reference_server.py} (the reference tutorial server's response logic) and to
+ * Portico must come back byte-identical, and {@code search_client.py} (the tutorial's
+ * client) must read Portico's answers. Skipped where python3 is not installed.
  */
 class SearchListenerPythonInteropTests extends ListenerTestSupport {
 
@@ -137,7 +137,8 @@ class SearchListenerPythonInteropTests extends ListenerTestSupport {
 		this.port = start("search-client", Keys.of("search", 0)).port();
 		assertThat(runClient("search", "morpheus")).isEqualTo("Follow the white rabbit. \uD83D\uDC30");
 		if ("UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {
-			// Command-line arguments carry the emoji only when the JVM's platform encoding is UTF-8.
+			// Command-line arguments carry the emoji only when the JVM's platform
+			// encoding is UTF-8.
 			assertThat(runClient("search", "\uD83D\uDC36")).isEqualTo("\uD83D\uDC3E Playing ball! \uD83C\uDFD0");
 		}
 		assertThat(runClient("search", "ring")).isEqualTo("In the caves beneath the Misty Mountains. \uD83D\uDC8D");
@@ -148,8 +149,8 @@ class SearchListenerPythonInteropTests extends ListenerTestSupport {
 	private int port;
 
 	private String runClient(String action, String value) throws Exception {
-		Process client = new ProcessBuilder("python3", PYTHON_DIR.resolve("search_client.py").toString(),
-				"127.0.0.1", String.valueOf(this.port), action, value)
+		Process client = new ProcessBuilder("python3", PYTHON_DIR.resolve("search_client.py").toString(), "127.0.0.1",
+				String.valueOf(this.port), action, value)
 			.redirectError(ProcessBuilder.Redirect.DISCARD)
 			.start();
 		byte[] stdout = client.getInputStream().readAllBytes();

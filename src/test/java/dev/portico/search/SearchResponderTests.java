@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The expected responses below are written out by hand from the protocol rules and were checked
- * against the reference Python server's bytes on a little-endian machine.
+ * The expected responses below are written out by hand from the protocol rules and were
+ * checked against the reference Python server's bytes on a little-endian machine.
  */
 class SearchResponderTests {
 
@@ -40,9 +40,10 @@ class SearchResponderTests {
 
 	/** The 127-byte binary response header for a given two-digit content length. */
 	private static byte[] binaryResponseHeader(int contentLength) {
-		return concat(hex("007f"), ascii("{\"byteorder\": \"little\", \"content-type\": "
-				+ "\"binary/custom-server-binary-type\", \"content-encoding\": \"binary\", \"content-length\": "
-				+ contentLength + "}"));
+		return concat(hex("007f"),
+				ascii("{\"byteorder\": \"little\", \"content-type\": "
+						+ "\"binary/custom-server-binary-type\", \"content-encoding\": \"binary\", \"content-length\": "
+						+ contentLength + "}"));
 	}
 
 	private final SearchResponder responder = new SearchResponder(defaultIndex()::get);
@@ -68,8 +69,8 @@ class SearchResponderTests {
 
 	@Test
 	void shouldAnswerExactBytesWhenSearchingMorpheus() throws Exception {
-		byte[] expected = concat(jsonResponseHeader(43),
-				ascii("{\"result\": \"Follow the white rabbit. "), hex("f0 9f 90 b0"), ascii("\"}"));
+		byte[] expected = concat(jsonResponseHeader(43), ascii("{\"result\": \"Follow the white rabbit. "),
+				hex("f0 9f 90 b0"), ascii("\"}"));
 		assertThat(respond(MORPHEUS_REQUEST)).isEqualTo(expected);
 		assertThat(expected).hasSize(148);
 	}
@@ -139,17 +140,16 @@ class SearchResponderTests {
 		// value: a " b \ c newline tab U+0001 U+007F U+2028 e-acute
 		byte[] content = concat(ascii("{\"action\": \"search\", \"value\": \"a\\\"b\\\\c\\n\\t\\u0001"), hex("7f"),
 				hex("e2 80 a8"), hex("c3 a9"), ascii("\"}"));
-		byte[] expected = concat(jsonResponseHeader(53),
-				ascii("{\"result\": \"No match for 'a\\\"b\\\\c\\n\\t\\u0001"), hex("7f e2 80 a8 c3 a9"),
-				ascii("'.\"}"));
+		byte[] expected = concat(jsonResponseHeader(53), ascii("{\"result\": \"No match for 'a\\\"b\\\\c\\n\\t\\u0001"),
+				hex("7f e2 80 a8 c3 a9"), ascii("'.\"}"));
 		assertThat(respond(jsonRequest(content))).isEqualTo(expected);
 	}
 
 	@Test
 	void shouldAnswerStoredEntryWhenItIsEmpty() throws Exception {
 		SearchResponder withEmpty = new SearchResponder(Map.of("blank", "")::get);
-		SearchMessage response = withEmpty.respond(new SearchFrameDecoder()
-			.decode(ByteBuffer.wrap(searchRequest("blank"))).get(0));
+		SearchMessage response = withEmpty
+			.respond(new SearchFrameDecoder().decode(ByteBuffer.wrap(searchRequest("blank"))).get(0));
 		assertThat(response.content()).isEqualTo(ascii("{\"result\": \"\"}"));
 	}
 
@@ -158,8 +158,8 @@ class SearchResponderTests {
 		SearchReply reply = reply(jsonRequest(ascii("{\"value\": \"ring\"}")));
 		assertThat(reply.close()).isTrue();
 		assertThat(reply.error()).isEqualTo(Kind.INVALID_REQUEST);
-		assertThat(SearchFrameEncoder.encode(reply.message())).isEqualTo(concat(jsonResponseHeader(54),
-				ascii("{\"error\": \"request needs a string 'action', got none\"}")));
+		assertThat(SearchFrameEncoder.encode(reply.message())).isEqualTo(
+				concat(jsonResponseHeader(54), ascii("{\"error\": \"request needs a string 'action', got none\"}")));
 	}
 
 	@Test
@@ -184,8 +184,8 @@ class SearchResponderTests {
 		SearchReply reply = this.responder
 			.reply(SearchDecodeResult.bad(new SearchProtocolException(Kind.ZERO_HEADER_LENGTH, "header length is 0")));
 		assertThat(reply.close()).isTrue();
-		assertThat(SearchFrameEncoder.encode(reply.message())).isEqualTo(
-				concat(jsonResponseHeader(31), ascii("{\"error\": \"header length is 0\"}")));
+		assertThat(SearchFrameEncoder.encode(reply.message()))
+			.isEqualTo(concat(jsonResponseHeader(31), ascii("{\"error\": \"header length is 0\"}")));
 	}
 
 	@Test
@@ -198,7 +198,8 @@ class SearchResponderTests {
 	}
 
 	private SearchReply reply(byte[] request) throws SearchProtocolException {
-		return this.responder.reply(SearchDecodeResult.ok(new SearchFrameDecoder().decode(ByteBuffer.wrap(request)).get(0)));
+		return this.responder
+			.reply(SearchDecodeResult.ok(new SearchFrameDecoder().decode(ByteBuffer.wrap(request)).get(0)));
 	}
 
 }

@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * An in-JVM TCP proxy on loopback that injects network faults between a client and a listener:
- * it can freeze (stop forwarding in one or both directions, as a stalled link does) and vanish
- * (drop the client without a FIN or RST ever reaching the server, as a peer whose host loses
- * power does). A half-close by the client is passed on as a half-close.
+ * An in-JVM TCP proxy on loopback that injects network faults between a client and a
+ * listener: it can freeze (stop forwarding in one or both directions, as a stalled link
+ * does) and vanish (drop the client without a FIN or RST ever reaching the server, as a
+ * peer whose host loses power does). A half-close by the client is passed on as a
+ * half-close.
  *
- * <p>NetCrusher resolves and offers freezing, but closing a pair there always closes both
+ * <p>
+ * NetCrusher resolves and offers freezing, but closing a pair there always closes both
  * sockets, so the server would see a FIN; a silent vanish needs its own proxy.
  */
 public final class FaultProxy implements AutoCloseable {
@@ -44,13 +46,18 @@ public final class FaultProxy implements AutoCloseable {
 		return this.serverSocket.getLocalPort();
 	}
 
-	/** A small receive buffer on the proxy's server-facing sockets, so a frozen link fills fast. */
+	/**
+	 * A small receive buffer on the proxy's server-facing sockets, so a frozen link fills
+	 * fast.
+	 */
 	public FaultProxy upstreamReceiveBuffer(int bytes) {
 		this.upstreamReceiveBuffer = bytes;
 		return this;
 	}
 
-	/** Stop forwarding what the server sends; what the client sends still goes through. */
+	/**
+	 * Stop forwarding what the server sends; what the client sends still goes through.
+	 */
 	public void freezeDownstream() {
 		this.pairs.forEach((pair) -> pair.downstreamFrozen = true);
 	}
@@ -64,8 +71,9 @@ public final class FaultProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Close every client socket and abandon the server-facing ones: they stay open, unread and
-	 * unwritten until {@link #close()}, so the server sees neither a FIN nor an RST.
+	 * Close every client socket and abandon the server-facing ones: they stay open,
+	 * unread and unwritten until {@link #close()}, so the server sees neither a FIN nor
+	 * an RST.
 	 */
 	public void vanish() {
 		for (Pair pair : this.pairs) {
@@ -179,7 +187,8 @@ public final class FaultProxy implements AutoCloseable {
 				}
 			}
 			catch (IOException ex) {
-				// a side closed or reset: close the other side too, unless the proxy vanished
+				// a side closed or reset: close the other side too, unless the proxy
+				// vanished
 				if (!this.upstreamFrozen || !this.downstreamFrozen) {
 					closeQuietly(from);
 					closeQuietly(to);

@@ -16,7 +16,10 @@ import java.util.Base64;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A small JDK HTTP client for a Portico on a random local port, with optional Basic credentials. */
+/**
+ * A small JDK HTTP client for a Portico on a random local port, with optional Basic
+ * credentials.
+ */
 public final class HttpTestClient {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -33,8 +36,9 @@ public final class HttpTestClient {
 
 	private HttpTestClient(int port, String username, String password) {
 		this.base = "http://127.0.0.1:" + port;
-		this.authorization = (username != null) ? "Basic " + Base64.getEncoder()
-			.encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)) : null;
+		this.authorization = (username != null) ? "Basic "
+				+ Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8))
+				: null;
 	}
 
 	/** The same client sending HTTP Basic credentials. */

@@ -3,7 +3,10 @@ package dev.portico.support;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Listener definitions for tests, as the keys a user writes: {@code Keys.of("echo", 0, "max-connections", 3)}. */
+/**
+ * Listener definitions for tests, as the keys a user writes:
+ * {@code Keys.of("echo", 0, "max-connections", 3)}.
+ */
 public final class Keys {
 
 	private Keys() {

@@ -18,8 +18,8 @@ import dev.portico.listener.ListenerState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Base of tests that run real listeners on ephemeral ports, created through the registry. The
- * jar's default listeners are not configured here, so no test binds a default port.
+ * Base of tests that run real listeners on ephemeral ports, created through the registry.
+ * The jar's default listeners are not configured here, so no test binds a default port.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = "spring.config.location=classpath:/no-listeners.yml")
 public abstract class ListenerTestSupport {
@@ -29,7 +29,10 @@ public abstract class ListenerTestSupport {
 
 	private final List<String> created = new ArrayList<>();
 
-	/** Create and start a listener from its keys ({@link Keys}); it is deleted after the test. */
+	/**
+	 * Create and start a listener from its keys ({@link Keys}); it is deleted after the
+	 * test.
+	 */
 	protected Listener start(String name, Map<String, ?> keys) {
 		ListenerOutcome outcome = this.registry.create(name, keys);
 		assertThat(outcome.result()).as(outcome.detail()).isEqualTo(ListenerOutcome.Result.CREATED);

@@ -13,7 +13,10 @@ public final class Sockets {
 	private Sockets() {
 	}
 
-	/** A connected socket with a read timeout, so a missing reply fails the test instead of hanging it. */
+	/**
+	 * A connected socket with a read timeout, so a missing reply fails the test instead
+	 * of hanging it.
+	 */
 	public static Socket connect(int port) throws IOException {
 		Socket socket = new Socket();
 		socket.connect(new InetSocketAddress(LOOPBACK, port), 5000);

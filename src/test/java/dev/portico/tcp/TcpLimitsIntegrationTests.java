@@ -22,7 +22,8 @@ class TcpLimitsIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldCloseAnEchoClientThatNeverReadsAfterTheWriteTimeoutWhileOthersAreServed() throws Exception {
-		Listener echo = start("limit-write", Keys.of("echo", 0, "write-timeout", Duration.ofMillis(800).toMillis() + "ms"));
+		Listener echo = start("limit-write",
+				Keys.of("echo", 0, "write-timeout", Duration.ofMillis(800).toMillis() + "ms"));
 		AtomicLong written = new AtomicLong();
 		try (Socket hog = Sockets.connect(echo.port()); Socket good = Sockets.connect(echo.port())) {
 			hog.setReceiveBufferSize(4096);

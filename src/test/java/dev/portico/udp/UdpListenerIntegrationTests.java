@@ -85,7 +85,8 @@ class UdpListenerIntegrationTests extends ListenerTestSupport {
 			}
 		}
 		assertThat(udp.stats().messagesReceived()).isEqualTo(1000);
-		// a reply is counted once its send has returned, a moment after the client may have read it
+		// a reply is counted once its send has returned, a moment after the client may
+		// have read it
 		await().atMost(5, TimeUnit.SECONDS).until(() -> udp.stats().messagesSent() == 1000);
 	}
 

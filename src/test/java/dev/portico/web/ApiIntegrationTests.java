@@ -36,12 +36,15 @@ import dev.portico.support.HttpTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The API, Actuator and metrics against a running Portico with listeners on free loopback ports. */
+/**
+ * The API, Actuator and metrics against a running Portico with listeners on free loopback
+ * ports.
+ */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "server.address=127.0.0.1", "portico.api.password=it-secret",
-				"portico.listeners.echo.port=0", "portico.listeners.echo.bind=127.0.0.1",
-				"portico.listeners.multiconn.port=0", "portico.listeners.multiconn.bind=127.0.0.1",
-				"portico.listeners.udp.port=0", "portico.listeners.udp.bind=127.0.0.1", "portico.listeners.search.port=0",
+		properties = { "server.address=127.0.0.1", "portico.api.password=it-secret", "portico.listeners.echo.port=0",
+				"portico.listeners.echo.bind=127.0.0.1", "portico.listeners.multiconn.port=0",
+				"portico.listeners.multiconn.bind=127.0.0.1", "portico.listeners.udp.port=0",
+				"portico.listeners.udp.bind=127.0.0.1", "portico.listeners.search.port=0",
 				"portico.listeners.search.bind=127.0.0.1" })
 class ApiIntegrationTests {
 
@@ -95,7 +98,8 @@ class ApiIntegrationTests {
 		}
 		awaitActive("count", 27);
 		awaitPrometheus("portico_connections_active{listener=\"count\",type=\"multiconn\"} 27.0");
-		assertThat(prometheus()).contains("portico_connections_accepted_total{listener=\"count\",type=\"multiconn\"} 37.0");
+		assertThat(prometheus())
+			.contains("portico_connections_accepted_total{listener=\"count\",type=\"multiconn\"} 37.0");
 		assertThat(this.anonymous.json("/api/listeners/count/connections").size()).isEqualTo(27);
 	}
 
@@ -122,7 +126,8 @@ class ApiIntegrationTests {
 		assertThat(read(first, 8)).isEqualTo("one\nall\n");
 		assertThat(read(second, 4)).isEqualTo("all\n");
 		assertThat(read(third, 4)).isEqualTo("all\n");
-		// every byte the server wrote has been read above: any duplicate would show in the totals
+		// every byte the server wrote has been read above: any duplicate would show in
+		// the totals
 		JsonNode status = this.anonymous.json("/api/listeners/push");
 		assertThat(status.path("bytes").path("sent").asLong()).isEqualTo(16);
 		assertThat(status.path("messages").path("sent").asLong()).isEqualTo(4);
@@ -183,9 +188,11 @@ class ApiIntegrationTests {
 		assertThat(socket.getInputStream().read()).isEqualTo(-1);
 		expect(404, this.operator.delete("/api/listeners/life/connections/" + id));
 
-		assertThat(HttpTestClient.parse(expect(200, this.operator.post("/api/listeners/life/stop"))).path("state")
+		assertThat(HttpTestClient.parse(expect(200, this.operator.post("/api/listeners/life/stop")))
+			.path("state")
 			.asString()).isEqualTo("STOPPED");
-		assertThat(HttpTestClient.parse(expect(200, this.operator.post("/api/listeners/life/stop"))).path("state")
+		assertThat(HttpTestClient.parse(expect(200, this.operator.post("/api/listeners/life/stop")))
+			.path("state")
 			.asString()).isEqualTo("STOPPED");
 		expect(204, this.operator.delete("/api/listeners/life"));
 		expect(404, this.anonymous.get("/api/listeners/life"));
@@ -259,9 +266,14 @@ class ApiIntegrationTests {
 		connect(port);
 		awaitActive("tiny", 1);
 		connect(port);
-		await().atMost(WAIT).until(() -> this.anonymous.json("/api/listeners/tiny")
-			.path("connections").path("rejectedByReason").path("max-connections").asLong() == 1);
-		awaitPrometheus("portico_connections_rejected_total{listener=\"tiny\",reason=\"max-connections\",type=\"multiconn\"} 1.0");
+		await().atMost(WAIT)
+			.until(() -> this.anonymous.json("/api/listeners/tiny")
+				.path("connections")
+				.path("rejectedByReason")
+				.path("max-connections")
+				.asLong() == 1);
+		awaitPrometheus(
+				"portico_connections_rejected_total{listener=\"tiny\",reason=\"max-connections\",type=\"multiconn\"} 1.0");
 		expect(204, this.operator.delete("/api/listeners/tiny"));
 		this.created.remove("tiny");
 		await().atMost(WAIT).until(() -> !prometheus().contains("listener=\"tiny\""));
@@ -275,8 +287,9 @@ class ApiIntegrationTests {
 		assertThat(info.path("build").path("version").asString()).isNotEmpty();
 		assertThat(info.path("listeners").path("multiconn").path("port").asInt())
 			.isEqualTo(this.anonymous.json("/api/listeners/multiconn").path("port").asInt());
-		assertThat(this.anonymous.json("/actuator/health").path("components").path("listeners").path("status")
-			.asString()).isEqualTo("UP");
+		assertThat(
+				this.anonymous.json("/actuator/health").path("components").path("listeners").path("status").asString())
+			.isEqualTo("UP");
 		assertThat(this.anonymous.get("/v3/api-docs").body()).contains("/api/listeners/{name}/broadcast");
 		expect(200, this.anonymous.get("/actuator/metrics/portico.connections.active"));
 	}
@@ -323,9 +336,10 @@ class ApiIntegrationTests {
 	}
 
 	private void awaitActive(String listener, int active) {
-		await().atMost(WAIT).untilAsserted(() -> assertThat(
-				this.anonymous.json("/api/listeners/" + listener).path("connections").path("active").asInt())
-			.isEqualTo(active));
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(
+					this.anonymous.json("/api/listeners/" + listener).path("connections").path("active").asInt())
+				.isEqualTo(active));
 	}
 
 	private void awaitPrometheus(String line) {

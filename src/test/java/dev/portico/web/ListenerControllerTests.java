@@ -94,8 +94,9 @@ class ListenerControllerTests {
 	void shouldAnswerConflictWhenPortIsTaken() throws Exception {
 		int port = freePort();
 		this.registry.create("fixed", Keys.of("echo", port, "autostart", false));
-		this.mvc.perform(write(post("/api/listeners"))
-			.content("{\"name\":\"echo-2\",\"type\":\"echo\",\"port\":" + port + "}"))
+		this.mvc
+			.perform(write(post("/api/listeners"))
+				.content("{\"name\":\"echo-2\",\"type\":\"echo\",\"port\":" + port + "}"))
 			.andExpect(status().isConflict())
 			.andExpect(jsonPath("$.detail").value(containsString("uses port " + port)));
 	}
@@ -126,12 +127,14 @@ class ListenerControllerTests {
 
 	@Test
 	void shouldAnswerBadRequestWhenOptionIsUnknownOrMalformed() throws Exception {
-		this.mvc.perform(write(post("/api/listeners"))
-			.content("{\"name\":\"x\",\"type\":\"echo\",\"options\":{\"colour\":\"blue\"}}"))
+		this.mvc
+			.perform(write(post("/api/listeners"))
+				.content("{\"name\":\"x\",\"type\":\"echo\",\"options\":{\"colour\":\"blue\"}}"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.detail").value(containsString("Unknown option 'colour'")));
-		this.mvc.perform(write(post("/api/listeners"))
-			.content("{\"name\":\"x\",\"type\":\"echo\",\"options\":{\"idleTimeout\":\"soon\"}}"))
+		this.mvc
+			.perform(write(post("/api/listeners"))
+				.content("{\"name\":\"x\",\"type\":\"echo\",\"options\":{\"idleTimeout\":\"soon\"}}"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.detail").value(containsString("'idle-timeout'")));
 	}
@@ -162,8 +165,9 @@ class ListenerControllerTests {
 	@Test
 	void shouldNotKeepListenerWhenCreatedListenerCannotBind() throws Exception {
 		ServerSocket held = hold();
-		this.mvc.perform(write(post("/api/listeners"))
-			.content("{\"name\":\"busy\",\"type\":\"echo\",\"port\":" + held.getLocalPort() + "}"))
+		this.mvc
+			.perform(write(post("/api/listeners"))
+				.content("{\"name\":\"busy\",\"type\":\"echo\",\"port\":" + held.getLocalPort() + "}"))
 			.andExpect(status().isConflict())
 			.andExpect(jsonPath("$.detail").value(containsString("0.0.0.0:" + held.getLocalPort() + "/tcp")));
 		assertThat(this.registry.get("busy")).isEmpty();
@@ -200,14 +204,18 @@ class ListenerControllerTests {
 		this.mvc.perform(write(post("/api/listeners/echo/broadcast")).contentType(MediaType.TEXT_PLAIN).content("hi"))
 			.andExpect(status().isConflict())
 			.andExpect(jsonPath("$.detail").value(containsString("of type echo")));
-		this.mvc.perform(write(post("/api/listeners/echo/connections/c1/messages")).contentType(MediaType.TEXT_PLAIN)
-			.content("hi")).andExpect(status().isConflict());
+		this.mvc
+			.perform(write(post("/api/listeners/echo/connections/c1/messages")).contentType(MediaType.TEXT_PLAIN)
+				.content("hi"))
+			.andExpect(status().isConflict());
 	}
 
 	@Test
 	void shouldAnswerNotFoundWhenConnectionIsUnknown() throws Exception {
-		this.mvc.perform(write(post("/api/listeners/multiconn/connections/c9/messages"))
-			.contentType(MediaType.APPLICATION_OCTET_STREAM).content(new byte[] { 1, 2 }))
+		this.mvc
+			.perform(write(post("/api/listeners/multiconn/connections/c9/messages"))
+				.contentType(MediaType.APPLICATION_OCTET_STREAM)
+				.content(new byte[] { 1, 2 }))
 			.andExpect(status().isNotFound())
 			.andExpect(jsonPath("$.detail").value(containsString("no open connection 'c9'")));
 		this.mvc.perform(write(delete("/api/listeners/multiconn/connections/c9"))).andExpect(status().isNotFound());
@@ -215,7 +223,8 @@ class ListenerControllerTests {
 
 	@Test
 	void shouldAnswerServiceUnavailableWhenQueueIsFull() throws Exception {
-		// a client that sends and never reads: its echo fills its 1KB queue, and the reader waits
+		// a client that sends and never reads: its echo fills its 1KB queue, and the
+		// reader waits
 		Listener multiconn = this.registry.get("multiconn").orElseThrow();
 		Socket hog = new Socket();
 		hog.setReceiveBufferSize(1024);
@@ -235,21 +244,24 @@ class ListenerControllerTests {
 		});
 		await().atMost(10, TimeUnit.SECONDS).until(() -> multiconn.queued().bytes() >= 1024);
 		String id = multiconn.connections().iterator().next().id();
-		this.mvc.perform(write(post("/api/listeners/multiconn/connections/" + id + "/messages"))
-			.contentType(MediaType.TEXT_PLAIN)
-			.content("hi"))
+		this.mvc
+			.perform(write(post("/api/listeners/multiconn/connections/" + id + "/messages"))
+				.contentType(MediaType.TEXT_PLAIN)
+				.content("hi"))
 			.andExpect(status().isServiceUnavailable())
 			.andExpect(header().string("Retry-After", "1"))
 			.andExpect(jsonPath("$.detail").value(containsString("full queue")));
-		this.mvc.perform(write(post("/api/listeners/multiconn/broadcast")).contentType(MediaType.TEXT_PLAIN).content("hi"))
+		this.mvc
+			.perform(write(post("/api/listeners/multiconn/broadcast")).contentType(MediaType.TEXT_PLAIN).content("hi"))
 			.andExpect(status().isServiceUnavailable());
 	}
 
 	@Test
 	void shouldAnswerContentTooLargeWhenBodyExceedsLimit() throws Exception {
 		long sentBefore = this.registry.get("multiconn").orElseThrow().stats().messagesSent();
-		this.mvc.perform(write(post("/api/listeners/multiconn/broadcast")).contentType(MediaType.TEXT_PLAIN)
-			.content("seventeen bytes!!"))
+		this.mvc
+			.perform(write(post("/api/listeners/multiconn/broadcast")).contentType(MediaType.TEXT_PLAIN)
+				.content("seventeen bytes!!"))
 			.andExpect(status().isContentTooLarge())
 			.andExpect(jsonPath("$.detail").value(containsString("portico.api.max-body-size")));
 		assertThat(this.registry.get("multiconn").orElseThrow().stats().messagesSent()).isEqualTo(sentBefore);
@@ -257,8 +269,10 @@ class ListenerControllerTests {
 
 	@Test
 	void shouldAnswerUnsupportedMediaTypeWhenPushBodyIsJson() throws Exception {
-		this.mvc.perform(write(post("/api/listeners/multiconn/broadcast")).contentType(MediaType.APPLICATION_JSON)
-			.content("{}")).andExpect(status().isUnsupportedMediaType());
+		this.mvc
+			.perform(write(post("/api/listeners/multiconn/broadcast")).contentType(MediaType.APPLICATION_JSON)
+				.content("{}"))
+			.andExpect(status().isUnsupportedMediaType());
 	}
 
 	@Test

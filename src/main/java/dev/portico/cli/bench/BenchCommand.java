@@ -42,7 +42,8 @@ public class BenchCommand implements Callable<Integer> {
 			+ "search 65434, udp 65435).")
 	Integer port;
 
-	@Option(names = "--conns", defaultValue = "10", description = "Connections (UDP: sockets) (default: ${DEFAULT-VALUE}).")
+	@Option(names = "--conns", defaultValue = "10",
+			description = "Connections (UDP: sockets) (default: ${DEFAULT-VALUE}).")
 	int conns;
 
 	@Option(names = "--size", description = "Message or chunk size in bytes (default: echo/hold/udp 64, stream 16384).")
@@ -71,7 +72,8 @@ public class BenchCommand implements Callable<Integer> {
 			description = "hold: time between two echoes on one connection (default: ${DEFAULT-VALUE}).")
 	Duration interval;
 
-	@Option(names = "--keep-alive", description = "search: many requests per connection (the listener needs keep-alive: true).")
+	@Option(names = "--keep-alive",
+			description = "search: many requests per connection (the listener needs keep-alive: true).")
 	boolean keepAlive;
 
 	@Option(names = "--threads", defaultValue = "1", description = "Selector threads (default: ${DEFAULT-VALUE}).")
@@ -138,7 +140,8 @@ public class BenchCommand implements Callable<Integer> {
 		require(!this.warmup.isNegative(), "--warmup must not be negative");
 		require(this.rate >= 0, "--rate must not be negative");
 		require(this.maxPendingConnects >= 1, "--max-pending-connects must be at least 1");
-		// Each connection buffers what it has in flight: keep the generator's own memory bounded.
+		// Each connection buffers what it has in flight: keep the generator's own memory
+		// bounded.
 		require((long) size * pipeline * this.conns <= 1024L * 1024 * 1024,
 				"--size x --pipeline x --conns must stay under 1 GiB of buffers");
 		return new BenchConfig(this.mode, Endpoints.resolve(this.host, port), this.conns, size, pipeline, this.duration,

@@ -26,20 +26,22 @@ import java.util.Locale;
  * @param survivors connections still open at the end of the window
  * @param timeouts replies that did not come within the timeout (TCP)
  * @param lost datagrams not answered within the timeout (UDP)
- * @param late replies after their deadline (UDP) or beats still outstanding at the next beat (hold)
+ * @param late replies after their deadline (UDP) or beats still outstanding at the next
+ * beat (hold)
  * @param serverCpuMicrosPerMessage server CPU time per message in the window, or -1
  * @param serverPeakRssKib server peak resident set (VmHWM), or -1
  * @param serverRssKib server resident set at the end of the window (VmRSS), or -1
- * @param generatorCpuMicrosPerMessage this load generator's own CPU time per message (JIT and GC
- * included), or -1
- * @param generatorBusyPercent how busy the generator's selector threads were, 100 meaning every one
- * of them used a whole CPU (then the generator, not the server, was the limit), or -1
+ * @param generatorCpuMicrosPerMessage this load generator's own CPU time per message (JIT
+ * and GC included), or -1
+ * @param generatorBusyPercent how busy the generator's selector threads were, 100 meaning
+ * every one of them used a whole CPU (then the generator, not the server, was the limit),
+ * or -1
  */
-public record BenchResult(String mode, String target, int conns, int size, int pipeline, double seconds,
-		long messages, long bytes, double p50Micros, double p99Micros, double p999Micros, double maxMicros, long sent,
-		long errors, long mismatches, long connectFailures, long connects, long survivors, long timeouts, long lost,
-		long late, double serverCpuMicrosPerMessage, long serverPeakRssKib, long serverRssKib,
-		double generatorCpuMicrosPerMessage, double generatorBusyPercent) {
+public record BenchResult(String mode, String target, int conns, int size, int pipeline, double seconds, long messages,
+		long bytes, double p50Micros, double p99Micros, double p999Micros, double maxMicros, long sent, long errors,
+		long mismatches, long connectFailures, long connects, long survivors, long timeouts, long lost, long late,
+		double serverCpuMicrosPerMessage, long serverPeakRssKib, long serverRssKib, double generatorCpuMicrosPerMessage,
+		double generatorBusyPercent) {
 
 	/** Verified messages per second in the window. */
 	public double messagesPerSecond() {
@@ -59,19 +61,19 @@ public record BenchResult(String mode, String target, int conns, int size, int p
 				+ "\"sent\": %d, \"errors\": %d, \"mismatches\": %d, \"connectFailures\": %d, \"connects\": %d, "
 				+ "\"survivors\": %d, \"timeouts\": %d, \"lost\": %d, \"late\": %d, \"serverCpuMicrosPerMsg\": %.2f, "
 				+ "\"serverPeakRssKib\": %d, \"serverRssKib\": %d, \"generatorCpuMicrosPerMsg\": %.2f, "
-				+ "\"generatorBusyPercent\": %.1f}", this.mode, this.target, this.conns, this.size,
-				this.pipeline, this.seconds, this.messages, this.bytes, messagesPerSecond(), megabytesPerSecond(),
-				this.p50Micros, this.p99Micros, this.p999Micros, this.maxMicros, this.sent, this.errors,
-				this.mismatches, this.connectFailures, this.connects, this.survivors, this.timeouts, this.lost,
-				this.late, this.serverCpuMicrosPerMessage, this.serverPeakRssKib, this.serverRssKib,
+				+ "\"generatorBusyPercent\": %.1f}", this.mode, this.target, this.conns, this.size, this.pipeline,
+				this.seconds, this.messages, this.bytes, messagesPerSecond(), megabytesPerSecond(), this.p50Micros,
+				this.p99Micros, this.p999Micros, this.maxMicros, this.sent, this.errors, this.mismatches,
+				this.connectFailures, this.connects, this.survivors, this.timeouts, this.lost, this.late,
+				this.serverCpuMicrosPerMessage, this.serverPeakRssKib, this.serverRssKib,
 				this.generatorCpuMicrosPerMessage, this.generatorBusyPercent);
 	}
 
 	/** A short human summary. */
 	public void print(PrintWriter out) {
 		String load = (this.size > 0) ? this.size + " B x " + this.pipeline : Integer.toString(this.pipeline);
-		out.printf(Locale.ROOT, "%s %s: %d conns, %s in flight, %.1f s measured%n", this.mode, this.target,
-				this.conns, load, this.seconds);
+		out.printf(Locale.ROOT, "%s %s: %d conns, %s in flight, %.1f s measured%n", this.mode, this.target, this.conns,
+				load, this.seconds);
 		out.printf(Locale.ROOT, "  throughput  %,.0f msg/s  %.2f MB/s  (%,d messages verified)%n", messagesPerSecond(),
 				megabytesPerSecond(), this.messages);
 		out.printf(Locale.ROOT, "  latency     p50 %.1f us  p99 %.1f us  p99.9 %.1f us  max %.1f us%n", this.p50Micros,

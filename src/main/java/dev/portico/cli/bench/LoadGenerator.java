@@ -12,7 +12,10 @@ import java.util.function.ToLongFunction;
 
 import org.HdrHistogram.Histogram;
 
-/** Runs one load: starts the workers, reports progress each second, measures a window, gathers the figures. */
+/**
+ * Runs one load: starts the workers, reports progress each second, measures a window,
+ * gathers the figures.
+ */
 public final class LoadGenerator {
 
 	/** At most this many connection notes are printed; the rest are only counted. */
@@ -80,9 +83,8 @@ public final class LoadGenerator {
 				sum(workers, (s) -> s.errors.get()), sum(workers, (s) -> s.mismatches.get()),
 				sum(workers, (s) -> s.connectFailures.get()), sum(workers, (s) -> s.connects.get()), survivors,
 				sum(workers, (s) -> s.timeouts.get()), sum(workers, (s) -> s.lost.get()),
-				sum(workers, (s) -> s.late.get()), cpuPerMessage,
-				(server != null) ? server.statusKib("VmHWM") : -1, (server != null) ? server.statusKib("VmRSS") : -1,
-				perMessage(selfBefore, selfAfter, messages),
+				sum(workers, (s) -> s.late.get()), cpuPerMessage, (server != null) ? server.statusKib("VmHWM") : -1,
+				(server != null) ? server.statusKib("VmRSS") : -1, perMessage(selfBefore, selfAfter, messages),
 				(loopsBefore >= 0 && loopsAfter >= 0)
 						? 100.0 * (loopsAfter - loopsBefore) / ((windowEnd - windowStart) * (double) threads) : -1);
 	}
@@ -145,7 +147,10 @@ public final class LoadGenerator {
 		return total;
 	}
 
-	/** CPU time of the selector threads: when they are near 100%, the generator is the bottleneck. */
+	/**
+	 * CPU time of the selector threads: when they are near 100%, the generator is the
+	 * bottleneck.
+	 */
 	private static long threadCpuNanos(List<Thread> threads) {
 		ThreadMXBean mx = ManagementFactory.getThreadMXBean();
 		if (!mx.isThreadCpuTimeSupported()) {

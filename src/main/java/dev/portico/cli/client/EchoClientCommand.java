@@ -64,8 +64,8 @@ public class EchoClientCommand implements Callable<Integer> {
 			throw ex;
 		}
 		catch (IOException ex) {
-			throw Endpoints.failure("no complete echo from " + target + " (" + total + " of " + sent.length
-					+ " bytes)", ex, this.timeout);
+			throw Endpoints.failure("no complete echo from " + target + " (" + total + " of " + sent.length + " bytes)",
+					ex, this.timeout);
 		}
 		PrintWriter out = this.spec.commandLine().getOut();
 		out.println(new String(received, 0, total, StandardCharsets.UTF_8));
@@ -74,7 +74,8 @@ public class EchoClientCommand implements Callable<Integer> {
 			throw new CliException(target + " closed the connection after " + total + " of " + sent.length + " bytes");
 		}
 		if (!Arrays.equals(sent, received)) {
-			throw new CliException("the reply from " + target + " differs from what was sent", PorticoCli.EXIT_MISMATCH);
+			throw new CliException("the reply from " + target + " differs from what was sent",
+					PorticoCli.EXIT_MISMATCH);
 		}
 		return PorticoCli.EXIT_OK;
 	}

@@ -27,8 +27,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The tutorial application client: {@code search VALUE} sends a JSON request and prints the
- * result; any other action sends a binary request and prints the binary answer.
+ * The tutorial application client: {@code search VALUE} sends a JSON request and prints
+ * the result; any other action sends a binary request and prints the binary answer.
  */
 @Command(name = "search", mixinStandardHelpOptions = true,
 		description = { "Send one request to a search listener and print the answer.",
@@ -93,7 +93,8 @@ public class SearchClientCommand implements Callable<Integer> {
 			out.flush();
 			return PorticoCli.EXIT_OK;
 		}
-		// Binary content: printed as text when it decodes, the reference client prints its repr.
+		// Binary content: printed as text when it decodes, the reference client prints
+		// its repr.
 		out.println(new String(answer.content(), StandardCharsets.UTF_8));
 		out.flush();
 		return PorticoCli.EXIT_OK;
@@ -118,7 +119,8 @@ public class SearchClientCommand implements Callable<Integer> {
 			}
 		}
 		catch (SearchProtocolException ex) {
-			throw new CliException("unreadable answer from " + target + ": " + ex.getMessage(), PorticoCli.EXIT_MISMATCH);
+			throw new CliException("unreadable answer from " + target + ": " + ex.getMessage(),
+					PorticoCli.EXIT_MISMATCH);
 		}
 	}
 

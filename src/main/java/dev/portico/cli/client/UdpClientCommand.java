@@ -18,9 +18,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The tutorial UDP client: one datagram out, prints the reply or says clearly that none came. */
-@Command(name = "udp", mixinStandardHelpOptions = true,
-		description = "Send TEXT as one datagram and print the reply.")
+/**
+ * The tutorial UDP client: one datagram out, prints the reply or says clearly that none
+ * came.
+ */
+@Command(name = "udp", mixinStandardHelpOptions = true, description = "Send TEXT as one datagram and print the reply.")
 public class UdpClientCommand implements Callable<Integer> {
 
 	/** The largest UDP payload over IPv4. */
@@ -47,7 +49,8 @@ public class UdpClientCommand implements Callable<Integer> {
 		byte[] sent = String.join(" ", this.text).getBytes(StandardCharsets.UTF_8);
 		String target = Endpoints.describe(this.host, this.port);
 		try (DatagramSocket socket = new DatagramSocket()) {
-			// Connected, so that an ICMP "port unreachable" surfaces as an exception, not a wait.
+			// Connected, so that an ICMP "port unreachable" surfaces as an exception, not
+			// a wait.
 			socket.connect(Endpoints.resolve(this.host, this.port));
 			socket.setSoTimeout((int) this.timeout.toMillis());
 			socket.send(new DatagramPacket(sent, sent.length));
