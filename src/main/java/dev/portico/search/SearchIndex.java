@@ -237,6 +237,7 @@ public class SearchIndex {
 		Path target = file.toAbsolutePath();
 		byte[] bytes = (PythonJson.write(entries, 2) + "\n").getBytes(StandardCharsets.UTF_8);
 		Path temporary = null;
+		boolean created = false;
 		try {
 			if (Files.exists(target)) {
 				target = target.toRealPath();
@@ -247,6 +248,7 @@ public class SearchIndex {
 			temporary = target.resolveSibling(target.getFileName() + ".tmp");
 			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
 					StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+				created = true;
 				ByteBuffer buffer = ByteBuffer.wrap(bytes);
 				while (buffer.hasRemaining()) {
 					channel.write(buffer);
@@ -257,7 +259,7 @@ public class SearchIndex {
 			Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 		}
 		catch (IOException ex) {
-			if (temporary != null) {
+			if (created) {
 				try {
 					Files.deleteIfExists(temporary);
 				}

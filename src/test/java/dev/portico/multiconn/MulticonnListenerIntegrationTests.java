@@ -28,6 +28,7 @@ import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 class MulticonnListenerIntegrationTests extends ListenerTestSupport {
@@ -117,6 +118,7 @@ class MulticonnListenerIntegrationTests extends ListenerTestSupport {
 		Listener multiconn = start("multi-slow",
 				Keys.of("multiconn", 0, "write-timeout", "3s", "max-queued-bytes", "256KB"));
 		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+		memory.gc();
 		long heapBefore = memory.getHeapMemoryUsage().getUsed();
 		AtomicLong written = new AtomicLong();
 		try (Socket hog = Sockets.connect(multiconn.port()); Socket good = Sockets.connect(multiconn.port())) {
@@ -150,7 +152,13 @@ class MulticonnListenerIntegrationTests extends ListenerTestSupport {
 			good.getOutputStream().write("still here".getBytes());
 			assertThat(new String(Sockets.readExactly(in, 10))).isEqualTo("still here");
 		}
-		assertThat(multiconn.stats().errorsByKind()).containsKey("queue-overflow");
+		// the reader gives up waiting for queue room, or the watchdog sees the writer
+		// blocked: both
+		// close the hog after the write timeout, and which comes first depends on the
+		// machine's load
+		assertThat(multiconn.stats().errorsByKind()).containsAnyOf(entry("queue-overflow", 1L),
+				entry("write-timeout", 1L));
+		memory.gc();
 		long heapAfter = memory.getHeapMemoryUsage().getUsed();
 		assertThat(heapAfter - heapBefore).isLessThan(48L * 1024 * 1024);
 	}

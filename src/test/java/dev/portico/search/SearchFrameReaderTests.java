@@ -5,12 +5,12 @@ import dev.portico.tcp.FrameClock;
 import dev.portico.protocol.SearchFrameDecoder;
 import dev.portico.protocol.SearchMessage;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 import dev.portico.search.SearchDecodeResult.Bad;
 import dev.portico.search.SearchDecodeResult.Ok;
@@ -47,7 +47,7 @@ class SearchFrameReaderTests {
 
 		assertThat(result).isInstanceOfSatisfying(Ok.class,
 				(ok) -> assertThat(ok.message().content()).isEqualTo(MORPHEUS_CONTENT));
-		assertThatExceptionOfType(SoftEndOfStreamException.class).isThrownBy(() -> reader.read(in));
+		assertThatExceptionOfType(EOFException.class).isThrownBy(() -> reader.read(in));
 	}
 
 	@Test
@@ -75,8 +75,8 @@ class SearchFrameReaderTests {
 	}
 
 	@Test
-	void shouldThrowSoftEndOfStreamWhenStreamEndsBeforeAFrame() {
-		assertThatExceptionOfType(SoftEndOfStreamException.class)
+	void shouldThrowEndOfStreamWhenStreamEndsBeforeAFrame() {
+		assertThatExceptionOfType(EOFException.class)
 			.isThrownBy(() -> reader().read(new ByteArrayInputStream(new byte[0])));
 	}
 
