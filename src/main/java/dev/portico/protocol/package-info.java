@@ -1,2 +1,5 @@
-/** Pure wire codecs: unframed stream chunks and the search frame. No Spring context. */
+/**
+ * Pure wire codecs: unframed stream chunks, the search frame and the PROXY protocol
+ * header. No Spring context.
+ */
 package dev.portico.protocol;
