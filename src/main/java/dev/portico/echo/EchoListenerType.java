@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 
 import dev.portico.listener.ErrorKind;
 import dev.portico.listener.ListenerContext;
+import dev.portico.listener.ListenerDefinition;
 import dev.portico.listener.ListenerRuntime;
 import dev.portico.listener.ListenerType;
 import dev.portico.listener.Transport;
@@ -44,7 +45,12 @@ class EchoListenerType implements ListenerType {
 
 	@Override
 	public List<Class<? extends Record>> optionTypes() {
-		return List.of(TcpOptions.class);
+		return TcpServers.OPTION_TYPES;
+	}
+
+	@Override
+	public String check(ListenerDefinition definition) {
+		return this.tcpServers.check(definition);
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package dev.portico.flow;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -52,7 +53,9 @@ class FlowListenerType implements ListenerType {
 
 	@Override
 	public List<Class<? extends Record>> optionTypes() {
-		return List.of(TcpOptions.class, FlowOptions.class);
+		List<Class<? extends Record>> types = new ArrayList<>(TcpServers.OPTION_TYPES);
+		types.add(FlowOptions.class);
+		return types;
 	}
 
 	@Override
@@ -65,7 +68,7 @@ class FlowListenerType implements ListenerType {
 		if (definition.inboundChannel() == null || definition.inboundChannel().isBlank()) {
 			return "inbound-channel: a flow listener needs the name of the channel its flow subscribes to";
 		}
-		return null;
+		return this.tcpServers.check(definition);
 	}
 
 	@Override

@@ -149,7 +149,7 @@ public final class Listener {
 						this.stats.rejectedTotal(), this.stats.rejectedByReason()),
 				new ListenerStatus.Traffic(this.stats.bytesReceived(), this.stats.bytesSent()),
 				new ListenerStatus.Traffic(this.stats.messagesReceived(), this.stats.messagesSent()), queued(),
-				this.stats.errorsTotal(), this.stats.errorsByKind());
+				this.stats.errorsTotal(), this.stats.errorsByKind(), this.runtime.tls(), this.runtime.proxyProtocol());
 	}
 
 }

@@ -110,16 +110,40 @@ public final class ListenerDefinitions {
 					"Invalid name '" + name + "': use 1 to 40 lower-case letters, digits and dashes, e.g. \"echo-2\"");
 		}
 		Map<String, Object> source = new LinkedHashMap<>();
+		flatten(REQUEST.toString(), "", keys, source);
+		return bind(name, REQUEST, List.of(new MapConfigurationPropertySource(source)), null, true);
+	}
+
+	/**
+	 * A request's keys as configuration writes them: an object gives dotted keys
+	 * ({@code "ssl": {"bundle": "b"}} is {@code ssl.bundle}), a list of single values a
+	 * comma-separated one.
+	 */
+	private static void flatten(String prefix, String path, Map<?, ?> keys, Map<String, Object> source) {
 		keys.forEach((key, value) -> {
-			if (value instanceof Map || value instanceof Iterable) {
-				throw new InvalidDefinitionException(kebab(key), value, "",
-						"Option '" + key + "' must be a single value");
+			String name = path + kebab(String.valueOf(key));
+			if (value instanceof Map<?, ?> nested) {
+				if (!path.isEmpty()) {
+					throw new InvalidDefinitionException(name, value, "",
+							"Option '" + name + "' must be a single value");
+				}
+				flatten(prefix, name + ".", nested, source);
 			}
-			if (value != null) {
-				source.put(REQUEST + "." + kebab(key), value.toString());
+			else if (value instanceof Iterable<?> values) {
+				List<String> items = new ArrayList<>();
+				for (Object item : values) {
+					if (item instanceof Map || item instanceof Iterable) {
+						throw new InvalidDefinitionException(name, value, "",
+								"Option '" + name + "' must be a single value or a list of them");
+					}
+					items.add(String.valueOf(item));
+				}
+				source.put(prefix + "." + name, String.join(",", items));
+			}
+			else if (value != null) {
+				source.put(prefix + "." + name, value.toString());
 			}
 		});
-		return bind(name, REQUEST, List.of(new MapConfigurationPropertySource(source)), null, true);
 	}
 
 	private ListenerDefinition bind(String name, ConfigurationPropertyName prefix,
@@ -169,7 +193,11 @@ public final class ListenerDefinitions {
 		return type;
 	}
 
-	/** Every key the type accepts, kebab case, with the type of its value. */
+	/**
+	 * Every key the type accepts, kebab case, with the type of its value. A component
+	 * that is itself a record is a group of keys: {@code ssl} gives {@code ssl.bundle}
+	 * and so on.
+	 */
 	private static Map<String, Class<?>> knownKeys(ListenerType type) {
 		Map<String, Class<?>> known = new TreeMap<>();
 		List<Class<?>> records = new ArrayList<>();
@@ -177,15 +205,48 @@ public final class ListenerDefinitions {
 		records.addAll(type.optionTypes());
 		for (Class<?> record : records) {
 			for (RecordComponent component : record.getRecordComponents()) {
-				known.put(kebab(component.getName()), component.getType());
+				if (component.getType().isRecord()) {
+					for (RecordComponent nested : component.getType().getRecordComponents()) {
+						known.put(kebab(component.getName()) + "." + kebab(nested.getName()), nested.getType());
+					}
+				}
+				else {
+					known.put(kebab(component.getName()), component.getType());
+				}
 			}
 		}
 		return known;
 	}
 
+	/**
+	 * The key {@code name} sets below {@code prefix}, in {@code form}: its first element,
+	 * or its first two when the first names a group of keys ({@code ssl.bundle}); list
+	 * indexes are left out.
+	 */
+	private static String key(ConfigurationPropertyName name, ConfigurationPropertyName prefix, Set<String> groups,
+			Form form) {
+		int first = prefix.getNumberOfElements();
+		String key = name.getElement(first, form);
+		if (name.getNumberOfElements() > first + 1 && !name.isNumericIndex(first + 1)
+				&& groups.contains(name.getElement(first, Form.UNIFORM))) {
+			key = key + "." + name.getElement(first + 1, form);
+		}
+		return key;
+	}
+
+	/** The groups of keys among known keys, in uniform form ({@code ssl}). */
+	private static Set<String> groups(Map<String, Class<?>> known) {
+		return known.keySet()
+			.stream()
+			.filter((key) -> key.indexOf('.') > 0)
+			.map((key) -> key.substring(0, key.indexOf('.')).replace("-", ""))
+			.collect(Collectors.toSet());
+	}
+
 	private static void checkNoUnknownKeys(Iterable<ConfigurationPropertySource> sources,
 			ConfigurationPropertyName prefix, Map<String, Class<?>> known, Keys keys) {
 		Set<String> uniform = known.keySet().stream().map((key) -> key.replace("-", "")).collect(Collectors.toSet());
+		Set<String> groups = groups(known);
 		for (ConfigurationPropertySource source : sources) {
 			if (!(source instanceof IterableConfigurationPropertySource iterable)) {
 				continue;
@@ -194,9 +255,12 @@ public final class ListenerDefinitions {
 				if (!prefix.isAncestorOf(name)) {
 					continue;
 				}
-				String key = name.getElement(prefix.getNumberOfElements(), Form.UNIFORM);
-				if (!uniform.contains(key)) {
-					String written = name.getElement(prefix.getNumberOfElements(), Form.ORIGINAL);
+				String key = key(name, prefix, groups, Form.UNIFORM);
+				int depth = prefix.getNumberOfElements() + (key.contains(".") ? 2 : 1);
+				boolean deeper = name.getNumberOfElements() > depth && !name.isNumericIndex(depth);
+				if (!uniform.contains(key) || deeper) {
+					String written = deeper ? name.subName(prefix.getNumberOfElements()).toString()
+							: key(name, prefix, groups, Form.ORIGINAL);
 					ConfigurationProperty property = source.getConfigurationProperty(name);
 					throw keys.unknown(written, (property != null) ? property.getValue() : null,
 							known.keySet()
@@ -219,7 +283,7 @@ public final class ListenerDefinitions {
 			if (property == null) {
 				throw keys.invalid("", null, ex.getMessage());
 			}
-			String key = property.getName().getElement(prefix.getNumberOfElements(), Form.DASHED);
+			String key = key(property.getName(), prefix, groups(known), Form.DASHED);
 			throw keys.invalid(key, property.getValue(), hint(known.get(key)));
 		}
 		ConstraintViolation<T> violation = this.validator.validate(value)
@@ -292,8 +356,11 @@ public final class ListenerDefinitions {
 			if (key.equals("port")) {
 				detail = "Invalid port " + value + ": use 0 to 65535 (0 binds any free port)";
 			}
+			else if (value == null) {
+				detail = "Invalid '" + key + "': " + reason;
+			}
 			else {
-				detail = "Invalid value '" + ((value != null) ? value : "") + "' for '" + key + "': " + reason;
+				detail = "Invalid value '" + value + "' for '" + key + "': " + reason;
 			}
 			return new InvalidDefinitionException(configurationKey, value, reason, detail);
 		}

@@ -51,4 +51,14 @@ public interface ListenerRuntime {
 		return false;
 	}
 
+	/** Its TLS settings, or {@code null} when it serves no TLS. */
+	default ListenerStatus.Tls tls() {
+		return null;
+	}
+
+	/** Its PROXY protocol settings, or {@code null} when it reads no PROXY header. */
+	default ListenerStatus.ProxyProtocol proxyProtocol() {
+		return null;
+	}
+
 }

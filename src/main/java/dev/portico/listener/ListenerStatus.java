@@ -1,5 +1,6 @@
 package dev.portico.listener;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,10 +20,33 @@ import java.util.Map;
  * @param queue bytes and messages waiting to be written, summed over open connections
  * @param errors errors of every kind
  * @param errorsByKind errors by kind
+ * @param tls its TLS settings, or {@code null} when it serves plain TCP (or UDP)
+ * @param proxyProtocol its PROXY protocol settings, or {@code null} when off
  */
 public record ListenerStatus(String name, String type, String transport, String bind, int port, ListenerState state,
 		String failure, Connections connections, Traffic bytes, Traffic messages, Queue queue, long errors,
-		Map<String, Long> errorsByKind) {
+		Map<String, Long> errorsByKind, Tls tls, ProxyProtocol proxyProtocol) {
+
+	/**
+	 * A TLS listener's settings.
+	 *
+	 * @param bundle the Spring Boot SSL bundle its certificate comes from
+	 * @param clientAuth none, want or need
+	 * @param protocols the protocols it accepts, e.g. {@code [TLSv1.3, TLSv1.2]}
+	 * @param handshakeTimeout how long a handshake may take, e.g. {@code 10s}; {@code 0s}
+	 * for no limit
+	 */
+	public record Tls(String bundle, String clientAuth, List<String> protocols, String handshakeTimeout) {
+	}
+
+	/**
+	 * How a listener reads PROXY protocol headers.
+	 *
+	 * @param mode optional or required
+	 * @param trustedFrom the address blocks headers are accepted from
+	 */
+	public record ProxyProtocol(String mode, List<String> trustedFrom) {
+	}
 
 	/**
 	 * Connection figures.

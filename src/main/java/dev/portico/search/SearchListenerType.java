@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.portico.listener.ErrorKind;
 import dev.portico.listener.ListenerContext;
+import dev.portico.listener.ListenerDefinition;
 import dev.portico.listener.ListenerRuntime;
 import dev.portico.listener.ListenerType;
 import dev.portico.listener.Transport;
@@ -52,7 +53,14 @@ class SearchListenerType implements ListenerType {
 
 	@Override
 	public List<Class<? extends Record>> optionTypes() {
-		return List.of(TcpOptions.class, SearchOptions.class);
+		List<Class<? extends Record>> types = new ArrayList<>(TcpServers.OPTION_TYPES);
+		types.add(SearchOptions.class);
+		return types;
+	}
+
+	@Override
+	public String check(ListenerDefinition definition) {
+		return this.tcpServers.check(definition);
 	}
 
 	/** A request's content may be up to 1MB by default, where a raw chunk is 64KB. */

@@ -9,8 +9,14 @@ import dev.portico.listener.RejectReason;
 /**
  * Who gets in: a listener refuses connections while draining, past
  * {@code max-connections} and past {@code max-connections-per-ip} from one address.
- * Counts per address change atomically (admission runs on the accept thread, release on
- * whichever thread closes).
+ *
+ * <p>
+ * Admission has two steps, because behind a balancer the peer's address is known only
+ * once its PROXY protocol header is read: the listener-wide checks run at accept
+ * ({@link #admit}), the per-address one as soon as the address is known
+ * ({@link #admitAddress}: at accept, or after the header on the connection's thread).
+ * Counts per address change atomically; each admitted connection is remembered by id with
+ * the address it counted against, so that its release frees exactly that count.
  */
 final class AcceptPolicy {
 
@@ -20,6 +26,8 @@ final class AcceptPolicy {
 
 	private final ConcurrentMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
+	private final ConcurrentMap<String, InetAddress> admitted = new ConcurrentHashMap<>();
+
 	private volatile boolean draining;
 
 	AcceptPolicy(TcpOptions options) {
@@ -28,38 +36,53 @@ final class AcceptPolicy {
 	}
 
 	/**
-	 * Admit a connection from {@code address} while {@code open} are open, or say why
-	 * not. An admitted connection must be {@link #release released} when it closes.
+	 * Admit a connection while {@code open} are open (or being set up), or say why not.
 	 * @return null if admitted, else the reason it is refused
 	 */
-	RejectReason admit(InetAddress address, int open) {
+	RejectReason admit(int open) {
 		if (this.draining) {
 			return RejectReason.DRAINING;
 		}
 		if (open >= this.maxConnections) {
 			return RejectReason.MAX_CONNECTIONS;
 		}
-		if (this.maxPerAddress > 0) {
-			boolean[] admitted = new boolean[1];
-			this.perAddress.compute(address, (key, count) -> {
-				int current = (count != null) ? count : 0;
-				if (current >= this.maxPerAddress) {
-					return count;
-				}
-				admitted[0] = true;
-				return current + 1;
-			});
-			if (!admitted[0]) {
-				return RejectReason.MAX_CONNECTIONS_PER_IP;
-			}
-		}
 		return null;
 	}
 
-	/** An admitted connection from {@code address} closed. */
-	void release(InetAddress address) {
+	/**
+	 * Admit connection {@code id} from {@code address}, or say why not. An admitted
+	 * connection must be {@link #release released} when it closes.
+	 * @return null if admitted, else the reason it is refused
+	 */
+	RejectReason admitAddress(String id, InetAddress address) {
+		if (this.maxPerAddress <= 0) {
+			return null;
+		}
+		boolean[] accepted = new boolean[1];
+		this.perAddress.compute(address, (key, count) -> {
+			int current = (count != null) ? count : 0;
+			if (current >= this.maxPerAddress) {
+				return count;
+			}
+			accepted[0] = true;
+			return current + 1;
+		});
+		if (!accepted[0]) {
+			return RejectReason.MAX_CONNECTIONS_PER_IP;
+		}
+		this.admitted.put(id, address);
+		return null;
+	}
+
+	/**
+	 * Connection {@code id} closed; releasing twice, or one never admitted, is a no-op.
+	 */
+	void release(String id) {
 		if (this.maxPerAddress > 0) {
-			this.perAddress.computeIfPresent(address, (key, count) -> (count <= 1) ? null : count - 1);
+			InetAddress address = this.admitted.remove(id);
+			if (address != null) {
+				this.perAddress.computeIfPresent(address, (key, count) -> (count <= 1) ? null : count - 1);
+			}
 		}
 	}
 
@@ -72,6 +95,7 @@ final class AcceptPolicy {
 	void reset() {
 		this.draining = false;
 		this.perAddress.clear();
+		this.admitted.clear();
 	}
 
 }

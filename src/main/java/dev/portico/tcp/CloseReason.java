@@ -34,6 +34,12 @@ public enum CloseReason {
 	BAD_INPUT,
 
 	/** Its thread was interrupted (the service is stopping). */
-	INTERRUPTED
+	INTERRUPTED,
+
+	/** Its PROXY protocol header was refused or did not arrive in time. */
+	PROXY_PROTOCOL,
+
+	/** Its TLS handshake failed or did not finish in time. */
+	TLS
 
 }

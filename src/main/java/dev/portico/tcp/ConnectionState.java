@@ -1,6 +1,7 @@
 package dev.portico.tcp;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +29,20 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 
 	private final String id;
 
-	private final InetAddress remoteInetAddress;
+	// the peer: the socket's, or the client's own once a PROXY protocol header names it
+	private volatile InetAddress remoteInetAddress;
 
-	private final int remotePort;
+	private volatile int remotePort;
 
-	private final String remoteAddress;
+	private volatile String remoteAddress;
+
+	private volatile String proxiedBy;
+
+	private volatile Tls tls;
+
+	private volatile ConnectionSetup.Phase setupPhase;
+
+	private volatile long setupStartedNanos;
 
 	private final Instant openedAt = Instant.now();
 
@@ -71,6 +81,16 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 	@Override
 	public String remoteAddress() {
 		return this.remoteAddress;
+	}
+
+	@Override
+	public String proxiedBy() {
+		return this.proxiedBy;
+	}
+
+	@Override
+	public Tls tls() {
+		return this.tls;
 	}
 
 	/** The peer's address. */
@@ -125,12 +145,12 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 	 * @param messages how many messages they hold, for the figures
 	 */
 	public void write(byte[] data, int messages) {
-		this.writeStartedNanos = System.nanoTime();
+		writing(true);
 		try {
 			this.connection.send(LeanMessages.of(data));
 		}
 		finally {
-			this.writeStartedNanos = 0;
+			writing(false);
 		}
 		this.bytesOut.addAndGet(data.length);
 		this.stats.sent(data.length, messages);
@@ -230,6 +250,45 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 	 */
 	public CloseReason closeReason() {
 		return this.closeReason;
+	}
+
+	/**
+	 * Marks a write as in progress, so that the watchdog's write timeout covers it (also
+	 * a TLS close_notify written outside {@link #write}).
+	 */
+	void writing(boolean writing) {
+		this.writeStartedNanos = writing ? System.nanoTime() : 0;
+	}
+
+	/**
+	 * The peer is the client a PROXY protocol header names; the socket's peer (the
+	 * balancer) is kept as {@link #proxiedBy()}.
+	 */
+	void proxied(InetSocketAddress client) {
+		this.proxiedBy = this.remoteAddress;
+		this.remoteInetAddress = client.getAddress();
+		this.remotePort = client.getPort();
+		this.remoteAddress = client.getAddress().getHostAddress() + ":" + client.getPort();
+	}
+
+	/** The TLS session is established. */
+	void tls(Tls session) {
+		this.tls = session;
+	}
+
+	/** The connection set-up step it is in, timed by the watchdog; null when done. */
+	void setupPhase(ConnectionSetup.Phase phase) {
+		this.setupStartedNanos = System.nanoTime();
+		this.setupPhase = phase;
+	}
+
+	ConnectionSetup.Phase setupPhase() {
+		return this.setupPhase;
+	}
+
+	/** Nanoseconds the current set-up step has been running. */
+	long setupAgeNanos(long now) {
+		return now - this.setupStartedNanos;
 	}
 
 	void receivedBytes(int bytes) {

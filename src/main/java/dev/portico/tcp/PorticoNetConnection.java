@@ -4,9 +4,13 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.concurrent.locks.ReentrantLock;
+
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
@@ -19,6 +23,12 @@ import org.springframework.messaging.MessagingException;
  * through the reader instead of the factory-wide deserializer, and read failures end the
  * connection quietly after being counted once, instead of being logged as errors by
  * Spring Integration.
+ *
+ * <p>
+ * On an edge-ready listener (PROXY protocol or TLS) the connection is first set up on its
+ * own thread ({@link ConnectionSetup}); from then on it reads and writes through what the
+ * set-up gave (the TLS socket's streams), and a close on its own thread sends TLS's
+ * close_notify before the socket closes.
  *
  * @param <T> what the reader returns
  */
@@ -35,6 +45,11 @@ final class PorticoNetConnection<T> extends TcpNetConnection {
 	private final ReentrantLock sendLock = new ReentrantLock();
 
 	private InputStream counting;
+
+	/** Set up on the connection's thread before it is published; null for plain TCP. */
+	private volatile ConnectionSetup.Transport transport;
+
+	private volatile Thread readerThread;
 
 	PorticoNetConnection(Socket socket, TcpServer<T> server, String factoryName) {
 		super(socket, true, false, server.shared().eventPublisher(), factoryName);
@@ -64,7 +79,8 @@ final class PorticoNetConnection<T> extends TcpNetConnection {
 		byte[] bytes = (byte[]) message.getPayload();
 		this.sendLock.lock();
 		try {
-			this.socket.getOutputStream().write(bytes);
+			ConnectionSetup.Transport current = this.transport;
+			((current != null) ? current.out() : this.socket.getOutputStream()).write(bytes);
 		}
 		catch (IOException ex) {
 			MessagingException failure = new MessagingException(message, "Send failed", ex);
@@ -75,6 +91,68 @@ final class PorticoNetConnection<T> extends TcpNetConnection {
 		finally {
 			this.sendLock.unlock();
 		}
+	}
+
+	/**
+	 * Sets the connection up (PROXY protocol header, admission by address, TLS handshake)
+	 * where its listener asks for it, then reads as Spring Integration does.
+	 */
+	@Override
+	public void run() {
+		this.readerThread = Thread.currentThread();
+		if (!this.server.setUp(this)) {
+			close();
+			return;
+		}
+		super.run();
+	}
+
+	/** What the set-up gave; called once, on the connection's thread. */
+	void transport(ConnectionSetup.Transport transport) {
+		this.transport = transport;
+	}
+
+	Socket socket() {
+		return this.socket;
+	}
+
+	@Override
+	protected InputStream inputStream() throws IOException {
+		ConnectionSetup.Transport current = this.transport;
+		return (current != null) ? current.in() : super.inputStream();
+	}
+
+	@Override
+	public SSLSession getSslSession() {
+		ConnectionSetup.Transport current = this.transport;
+		return (current != null && current.tls() != null) ? current.tls().getSession() : null;
+	}
+
+	/**
+	 * Closes the socket. A TLS connection closed on its own thread while nothing is being
+	 * written (after an answer, at the peer's end of stream) first sends close_notify,
+	 * the watchdog's write timeout covering that write; from any other thread (the
+	 * watchdog, an operator, a stopping listener) the socket closes at once, which also
+	 * frees a writer blocked on a peer that does not read.
+	 */
+	@Override
+	public void close() {
+		ConnectionSetup.Transport current = this.transport;
+		if (current != null && current.tls() != null && Thread.currentThread() == this.readerThread
+				&& !this.socket.isClosed() && this.sendLock.tryLock()) {
+			try {
+				this.state.writing(true);
+				current.tls().close();
+			}
+			catch (IOException ex) {
+				// the socket closes below anyway
+			}
+			finally {
+				this.state.writing(false);
+				this.sendLock.unlock();
+			}
+		}
+		super.close();
 	}
 
 	@Override

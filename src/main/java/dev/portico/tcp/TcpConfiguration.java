@@ -4,6 +4,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -21,13 +22,14 @@ class TcpConfiguration {
 
 	@Bean
 	TcpServers tcpServers(TcpProperties properties, BufferBudget bufferBudget, ApplicationEventPublisher eventPublisher,
-			BeanFactory beanFactory) {
+			BeanFactory beanFactory, SslBundles sslBundles) {
 		ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "portico-watchdog");
 			thread.setDaemon(true);
 			return thread;
 		});
-		return new TcpServers(bufferBudget, properties.platformThreads(), watchdog, eventPublisher, beanFactory);
+		return new TcpServers(bufferBudget, properties.platformThreads(), watchdog, eventPublisher, beanFactory,
+				new TlsContexts(sslBundles));
 	}
 
 }

@@ -36,7 +36,21 @@ public enum TcpErrorKind implements ErrorKind {
 	 * A message could not be delivered to the listener's inbound channel or from its
 	 * outbound one.
 	 */
-	CHANNEL("channel");
+	CHANNEL("channel"),
+
+	/**
+	 * A TLS handshake failed (plain bytes on a TLS port, an untrusted or missing client
+	 * certificate, no protocol in common) or did not finish within
+	 * {@code ssl.handshake-timeout}.
+	 */
+	TLS("tls"),
+
+	/**
+	 * A PROXY protocol header was malformed, truncated, too long, too slow (past
+	 * {@code frame-timeout}), missing where required, or sent from an address not in
+	 * {@code proxy-trusted-from}.
+	 */
+	PROXY_PROTOCOL("proxy-protocol");
 
 	private final String tag;
 

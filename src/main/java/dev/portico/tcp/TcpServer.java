@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +33,7 @@ import org.springframework.messaging.support.MessageBuilder;
 import dev.portico.listener.ListenerContext;
 import dev.portico.listener.ListenerLog;
 import dev.portico.listener.ListenerRuntime;
+import dev.portico.listener.ListenerStatus;
 import dev.portico.listener.PorticoHeaders;
 import dev.portico.listener.RejectReason;
 import dev.portico.listener.TrafficStats;
@@ -53,6 +56,13 @@ import static dev.portico.listener.Throwables.rootMessage;
  * the listener's inbound channel only when one is configured, so the echo path builds no
  * message objects for nobody.
  *
+ * <p>
+ * On a listener with the PROXY protocol or TLS on ({@link EdgeOptions}), a new connection
+ * is first set up on its own thread ({@link ConnectionSetup}): it is held apart
+ * ({@link #settingUp()}, timed by the watchdog, counted against {@code max-connections})
+ * and joins {@link #connections()} (the API, pushes, the outbound channel) only once its
+ * peer is known and its TLS session established.
+ *
  * @param <T> what the handler's reader returns
  */
 public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListener, TcpSender {
@@ -62,6 +72,8 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 	private final ListenerContext listener;
 
 	private final TcpOptions options;
+
+	private final EdgeOptions edge;
 
 	private final TcpServers shared;
 
@@ -73,6 +85,11 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 
 	private final Map<String, ConnectionState> connections = new ConcurrentHashMap<>();
 
+	/** Connections still being set up; null when the listener sets nothing up. */
+	private final ConnectionSetup setup;
+
+	private final Map<String, ConnectionState> settingUp = new ConcurrentHashMap<>();
+
 	private final MessageHandler outbound = this::sendOutbound;
 
 	private volatile ConnectionThreads executor;
@@ -81,13 +98,15 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 
 	private volatile ScheduledFuture<?> sweeping;
 
-	TcpServer(ListenerContext listener, TcpOptions options, TcpServers shared,
+	TcpServer(ListenerContext listener, TcpOptions options, EdgeOptions edge, TcpServers shared,
 			Function<TcpContext, ConnectionHandler<T>> handlerFactory) {
 		this.listener = listener;
 		this.options = options;
+		this.edge = edge;
 		this.shared = shared;
 		this.acceptPolicy = new AcceptPolicy(options);
-		this.watchdog = new Watchdog(this, options);
+		this.watchdog = new Watchdog(this, options, edge);
+		this.setup = ConnectionSetup.of(this, edge, shared.tlsContexts());
 		this.handler = handlerFactory.apply(this);
 	}
 
@@ -149,6 +168,8 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 			channel.unsubscribe(this.outbound);
 		}
 		this.sweeping.cancel(false);
+		// a handshake cut short by the stop is not a TLS failure
+		this.settingUp.values().forEach((state) -> state.close(CloseReason.STOPPED));
 		current.stop();
 		current.awaitAcceptLoopEnd();
 		// connections are closed, so their threads are ending: let idle pooled threads go
@@ -202,6 +223,26 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 	@Override
 	public Optional<ConnectionState> connection(String id) {
 		return Optional.ofNullable(this.connections.get(id));
+	}
+
+	@Override
+	public ListenerStatus.Tls tls() {
+		if (!this.edge.tls()) {
+			return null;
+		}
+		EdgeOptions.Ssl ssl = this.edge.ssl();
+		return new ListenerStatus.Tls(ssl.bundle(), ssl.clientAuth().name().toLowerCase(Locale.ROOT),
+				this.shared.tlsContexts().get(ssl.bundle()).enabledProtocols(),
+				ssl.handshakeTimeout().toMillis() + "ms");
+	}
+
+	@Override
+	public ListenerStatus.ProxyProtocol proxyProtocol() {
+		if (this.edge.proxyProtocol() == EdgeOptions.ProxyProtocol.OFF) {
+			return null;
+		}
+		return new ListenerStatus.ProxyProtocol(this.edge.proxyProtocol().name().toLowerCase(Locale.ROOT),
+				this.edge.proxyTrustedFrom().stream().map(String::trim).toList());
 	}
 
 	@Override
@@ -267,28 +308,88 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 		current.execute(task);
 	}
 
+	/** Connections being set up (PROXY header, TLS handshake), live. */
+	Collection<ConnectionState> settingUp() {
+		return this.settingUp.values();
+	}
+
 	@Override
 	public void addNewConnection(TcpConnection connection) {
 		PorticoNetConnection<?> net = (PorticoNetConnection<?>) connection;
 		ConnectionState state = net.state();
 		// addNewConnection runs on the single accept thread, so count-then-add cannot
 		// race
-		RejectReason refused = this.acceptPolicy.admit(net.remoteInetAddress(), this.connections.size());
+		RejectReason refused = this.acceptPolicy.admit(this.connections.size() + this.settingUp.size());
 		if (refused != null) {
 			log().rejected(refused, state.remoteAddress());
 			state.close(CloseReason.REJECTED);
 			return;
 		}
-		this.connections.put(state.id(), state);
+		if (this.setup == null) {
+			if (admitAddress(state)) {
+				this.connections.put(state.id(), state);
+			}
+			return;
+		}
+		// behind a balancer the peer is known only once its PROXY header is read
+		if (this.setup.readsProxyHeader() || admitAddress(state)) {
+			this.settingUp.put(state.id(), state);
+		}
+	}
+
+	/**
+	 * Admit the connection by its peer's address ({@code max-connections-per-ip}), or
+	 * refuse and close it.
+	 */
+	boolean admitAddress(ConnectionState state) {
+		RejectReason refused = this.acceptPolicy.admitAddress(state.id(), state.remoteInetAddress());
+		if (refused != null) {
+			log().rejected(refused, state.remoteAddress());
+			state.close(CloseReason.REJECTED);
+			return false;
+		}
 		stats().accepted();
+		return true;
+	}
+
+	/**
+	 * Sets a new connection up on its own thread, where its listener asks for it; a
+	 * connection set up joins the open connections.
+	 * @return whether it is ready for its handler; if not, it is closed or to be closed
+	 */
+	boolean setUp(PorticoNetConnection<?> connection) {
+		if (this.setup == null) {
+			return true;
+		}
+		ConnectionState state = connection.state();
+		if (state.closeReason() != null) {
+			return false;
+		}
+		ConnectionSetup.Transport transport = this.setup.run(state, connection.socket());
+		if (transport == null) {
+			return false;
+		}
+		connection.transport(transport);
+		this.connections.put(state.id(), state);
+		this.settingUp.remove(state.id());
+		if (!state.isOpen()) {
+			// closed meanwhile: its removal may have missed the move
+			forget(state);
+			return false;
+		}
+		return true;
 	}
 
 	@Override
 	public void removeDeadConnection(TcpConnection connection) {
-		PorticoNetConnection<?> net = (PorticoNetConnection<?>) connection;
-		ConnectionState state = net.state();
-		if (this.connections.remove(state.id()) != null) {
-			this.acceptPolicy.release(net.remoteInetAddress());
+		forget(((PorticoNetConnection<?>) connection).state());
+	}
+
+	private void forget(ConnectionState state) {
+		boolean open = this.connections.remove(state.id()) != null;
+		boolean settingUp = this.settingUp.remove(state.id()) != null;
+		if (open || settingUp) {
+			this.acceptPolicy.release(state.id());
 			state.queue().close();
 		}
 	}

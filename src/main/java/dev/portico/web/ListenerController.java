@@ -130,6 +130,12 @@ class ListenerController {
 				keys.put(key, value);
 			});
 		}
+		if (request.ssl() != null) {
+			if (keys.containsKey("ssl")) {
+				throw ApiProblems.badRequest("Give ssl beside options or inside them, not both");
+			}
+			keys.put("ssl", request.ssl());
+		}
 		keys.put("type", request.type());
 		keys.put("port", request.port());
 		keys.put("bind", request.bind());

@@ -12,6 +12,9 @@ import java.util.Map;
  * @param options any other listener setting, by its configuration key in kebab-case or
  * camelCase, e.g. {@code {"max-connections": 100, "idle-timeout": "30s", "autostart":
  * false}}
+ * @param ssl TLS for a TCP listener: {@code {"bundle": "<a configured SSL bundle>",
+ * "client-auth": "need", "handshake-timeout": "5s"}}; the same as {@code options.ssl}
  */
-public record ListenerRequest(String name, String type, Integer port, String bind, Map<String, Object> options) {
+public record ListenerRequest(String name, String type, Integer port, String bind, Map<String, Object> options,
+		Map<String, Object> ssl) {
 }
