@@ -172,9 +172,19 @@ public final class ListenerDefinitions {
 		if (problem != null) {
 			int colon = problem.indexOf(':');
 			String key = problem.substring(0, colon).trim();
-			throw keys.invalid(key, null, problem.substring(colon + 1).trim());
+			throw keys.invalid(key, valueOf(binder, prefix, key), problem.substring(colon + 1).trim());
 		}
 		return definition;
+	}
+
+	/** The value written for {@code key}, as text, or null. */
+	private static Object valueOf(Binder binder, ConfigurationPropertyName prefix, String key) {
+		try {
+			return binder.bind(prefix.append(key), Bindable.of(String.class)).orElse(null);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 	}
 
 	private ListenerType type(String id, Keys keys) {
