@@ -36,8 +36,8 @@ import static dev.portico.listener.Throwables.rootMessage;
  * <p>
  * Bytes read past the header (the client's first payload, or its TLS ClientHello) are
  * handed on, never lost: to the TLS layer as already consumed input, or in front of the
- * socket's stream. A peer that connects and leaves without sending a byte (a balancer's
- * TCP health check) is closed without counting an error.
+ * socket's stream. A peer that connects and leaves (or resets) without sending a byte of
+ * payload, such as a balancer's TCP health check, is closed without counting an error.
  */
 final class ConnectionSetup {
 
@@ -217,13 +217,19 @@ final class ConnectionSetup {
 
 	/**
 	 * The first bytes of a TLS connection, read before the TLS layer so that a peer that
-	 * leaves without a byte is not counted as a failed handshake.
+	 * leaves without a byte, by a close or a reset (as HAProxy's health checks do after
+	 * their PROXY header), is not counted as a failed handshake.
 	 * @return the bytes, or {@code null} if it left
 	 */
-	private static byte[] firstBytes(InputStream in) throws IOException {
+	private static byte[] firstBytes(InputStream in) {
 		byte[] buffer = new byte[FIRST_READ];
-		int n = in.read(buffer);
-		return (n < 0) ? null : Arrays.copyOf(buffer, n);
+		try {
+			int n = in.read(buffer);
+			return (n < 0) ? null : Arrays.copyOf(buffer, n);
+		}
+		catch (IOException ex) {
+			return null;
+		}
 	}
 
 	private SSLSocket handshake(ConnectionState state, Socket socket, byte[] early) throws IOException {

@@ -450,6 +450,10 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 	}
 
 	void readFailed(ConnectionState state, IOException ex) {
+		if (this.setup != null && this.setup.readsProxyHeader() && state.bytesIn() == 0) {
+			// a balancer's health check: its PROXY header, then a reset
+			return;
+		}
 		log().error(TcpErrorKind.READ, "connection " + state.remoteAddress() + " ended: " + ex.getMessage());
 	}
 
