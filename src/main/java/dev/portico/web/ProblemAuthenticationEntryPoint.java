@@ -5,12 +5,12 @@ import java.io.IOException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
-
-import tools.jackson.databind.json.JsonMapper;
 
 /** Answers a missing or wrong credential with a 401 problem and a Basic challenge. */
 final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {

@@ -1,6 +1,5 @@
 package dev.portico.search;
 
-import java.util.Map;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.portico.support.Keys;
+import dev.portico.listener.Listener;
 import dev.portico.protocol.SearchFrameDecoder;
 import dev.portico.protocol.SearchMessage;
-import dev.portico.listener.Listener;
+import dev.portico.support.Keys;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
 
@@ -39,8 +39,8 @@ import static org.awaitility.Awaitility.await;
 class SearchListenerIntegrationTests extends ListenerTestSupport {
 
 	/**
-	 * The reference server's answer to the morpheus request, written out by hand from
-	 * SPEC section 2.
+	 * The reference server's answer to the morpheus request, written out by hand from the
+	 * search protocol (docs/search-protocol.md).
 	 */
 	private static final byte[] MORPHEUS_RESPONSE = concat(hex("0067"),
 			ascii("{\"byteorder\": \"little\", \"content-type\": \"text/json\", \"content-encoding\": \"utf-8\", "
