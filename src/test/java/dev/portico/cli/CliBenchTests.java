@@ -1,5 +1,6 @@
 package dev.portico.cli;
 
+import dev.portico.cli.support.ExitCode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +26,7 @@ class CliBenchTests {
 		try (TestServers.Tcp server = TestServers.corruptingEcho(1000)) {
 			CliRun run = CliRun.of("bench", "stream", "--port", Integer.toString(server.port()), "--conns", "2",
 					"--size", "512", "--warmup", "0", "--duration", "1s");
-			assertThat(run.exitCode()).isEqualTo(PorticoCli.EXIT_MISMATCH);
+			assertThat(run.exitCode()).isEqualTo(ExitCode.MISMATCH);
 			// Each connection's stream has its byte 1000 flipped.
 			assertThat(run.out()).contains("2 mismatches");
 			assertThat(run.err()).contains("byte at stream offset 1000 is");
@@ -36,7 +37,7 @@ class CliBenchTests {
 	void shouldPrintOneLineAndExitNonZeroWhenTheConnectionIsRefused() throws Exception {
 		int port = TestServers.closedPort();
 		CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(port), "--duration", "1s");
-		assertThat(run.exitCode()).isEqualTo(PorticoCli.EXIT_FAILURE);
+		assertThat(run.exitCode()).isEqualTo(ExitCode.FAILURE);
 		assertThat(run.out()).isEmpty();
 		assertThat(run.err().lines()).containsExactly("bench: cannot connect to 127.0.0.1:" + port + ": connection refused");
 	}
@@ -56,7 +57,7 @@ class CliBenchTests {
 		try (TestServers.Udp server = new TestServers.Udp(false)) {
 			CliRun run = CliRun.of("bench", "udp", "--port", Integer.toString(server.port()), "--conns", "1",
 					"--warmup", "0", "--duration", "1s", "--timeout", "200ms");
-			assertThat(run.exitCode()).isEqualTo(PorticoCli.EXIT_FAILURE);
+			assertThat(run.exitCode()).isEqualTo(ExitCode.FAILURE);
 			assertThat(run.out()).contains(" lost");
 			assertThat(run.err()).contains("bench: no verified reply");
 		}

@@ -1,5 +1,6 @@
 package dev.portico.cli;
 
+import dev.portico.cli.support.ExitCode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +22,7 @@ class CliUdpClientTests {
 		try (TestServers.Udp server = new TestServers.Udp(false)) {
 			CliRun run = CliRun.of("client", "udp", "--port", Integer.toString(server.port()), "--timeout", "300ms",
 					"ping");
-			assertThat(run.exitCode()).isEqualTo(PorticoCli.EXIT_FAILURE);
+			assertThat(run.exitCode()).isEqualTo(ExitCode.FAILURE);
 			assertThat(run.err().lines())
 				.containsExactly("udp: no reply from 127.0.0.1:" + server.port() + ": timed out after 300 ms");
 		}
