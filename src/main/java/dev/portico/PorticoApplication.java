@@ -4,8 +4,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Portico: raw TCP and UDP listeners, observed and steered over HTTP. The jar starts through
- * {@link PorticoLauncher}, which runs the bundled command line without this context.
+ * Portico: raw TCP and UDP listeners, observed and steered over HTTP. The jar starts
+ * through {@link PorticoLauncher}, which runs the bundled command line without this
+ * context.
  */
 @SpringBootApplication
 public class PorticoApplication {

@@ -11,8 +11,8 @@ import org.springframework.boot.SpringApplication;
 
 /**
  * The jar's entry point: {@code client ...}, {@code bench ...}, {@code --help} and
- * {@code --version} run the command line and exit before Spring starts; anything else starts the
- * service. The service's own modules never import the command line.
+ * {@code --version} run the command line and exit before Spring starts; anything else
+ * starts the service. The service's own modules never import the command line.
  */
 public final class PorticoLauncher {
 
@@ -29,7 +29,10 @@ public final class PorticoLauncher {
 		SpringApplication.run(PorticoApplication.class, args);
 	}
 
-	/** Runs the command line when {@code args} are for it and answers its exit code; empty when they are the service's. */
+	/**
+	 * Runs the command line when {@code args} are for it and answers its exit code; empty
+	 * when they are the service's.
+	 */
 	static OptionalInt runCommandLine(String[] args, PrintWriter out, PrintWriter err) {
 		return PorticoCli.handles(args) ? OptionalInt.of(PorticoCli.execute(out, err, args)) : OptionalInt.empty();
 	}

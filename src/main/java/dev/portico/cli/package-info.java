@@ -1,2 +1,5 @@
-/** The bundled command line: clients and the load generator, run from the jar without a Spring context. */
+/**
+ * The bundled command line: clients and the load generator, run from the jar without a
+ * Spring context.
+ */
 package dev.portico.cli;

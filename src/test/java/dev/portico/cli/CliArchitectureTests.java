@@ -13,8 +13,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The command line's boundaries: it runs from the server's jar without a Spring context, so it
- * uses only the wire codecs and its own libraries, and its packages form no cycle.
+ * The command line's boundaries: it runs from the server's jar without a Spring context,
+ * so it uses only the wire codecs and its own libraries, and its packages form no cycle.
  */
 class CliArchitectureTests {
 
@@ -31,9 +31,9 @@ class CliArchitectureTests {
 		classes().that()
 			.resideInAPackage("dev.portico.cli..")
 			.should()
-			.onlyDependOnClassesThat(describe("are in cli or protocol, the JDK, picocli, HdrHistogram, Jackson or "
-					+ "Boot's DurationStyle", (type) -> type.getPackageName().startsWith("java.")
-							|| type.getPackageName().equals("java")
+			.onlyDependOnClassesThat(describe(
+					"are in cli or protocol, the JDK, picocli, HdrHistogram, Jackson or " + "Boot's DurationStyle",
+					(type) -> type.getPackageName().startsWith("java.") || type.getPackageName().equals("java")
 							|| type.getPackageName().startsWith("dev.portico.cli")
 							|| type.getPackageName().equals("dev.portico.protocol")
 							|| type.getPackageName().startsWith("picocli")
@@ -51,7 +51,8 @@ class CliArchitectureTests {
 
 	@Test
 	void cliPackagesShouldBeFreeOfCyclesWithTheTopCommand() {
-		// The slices above leave out the root package: every package, the root included, is a slice here.
+		// The slices above leave out the root package: every package, the root included,
+		// is a slice here.
 		slices().matching("dev.portico.(**)").should().beFreeOfCycles().check(CLI);
 	}
 

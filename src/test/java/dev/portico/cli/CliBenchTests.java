@@ -2,6 +2,8 @@ package dev.portico.cli;
 
 import dev.portico.cli.support.ExitCode;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,8 +17,8 @@ class CliBenchTests {
 					"--pipeline", "2", "--warmup", "0", "--duration", "1s", "--json");
 			assertThat(run.exitCode()).isZero();
 			assertThat(run.out().lines()).hasSize(1);
-			assertThat(run.out()).startsWith("{\"mode\": \"echo\"").contains("\"mismatches\": 0", "\"errors\": 0",
-					"\"survivors\": 4");
+			assertThat(run.out()).startsWith("{\"mode\": \"echo\"")
+				.contains("\"mismatches\": 0", "\"errors\": 0", "\"survivors\": 4");
 			assertThat(run.err()).contains("[  1s] measure");
 		}
 	}
@@ -39,7 +41,8 @@ class CliBenchTests {
 		CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(port), "--duration", "1s");
 		assertThat(run.exitCode()).isEqualTo(ExitCode.FAILURE);
 		assertThat(run.out()).isEmpty();
-		assertThat(run.err().lines()).containsExactly("bench: cannot connect to 127.0.0.1:" + port + ": connection refused");
+		assertThat(run.err().lines())
+			.containsExactly("bench: cannot connect to 127.0.0.1:" + port + ": connection refused");
 	}
 
 	@Test
@@ -76,8 +79,8 @@ class CliBenchTests {
 	@Test
 	void shouldHoldTheRateWhenARateIsGiven() throws Exception {
 		try (TestServers.Tcp server = TestServers.echo()) {
-			CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(server.port()), "--conns", "4",
-					"--rate", "200", "--warmup", "0", "--duration", "1s", "--json");
+			CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(server.port()), "--conns", "4", "--rate",
+					"200", "--warmup", "0", "--duration", "1s", "--json");
 			assertThat(run.exitCode()).isZero();
 			long messages = Long.parseLong(run.out().replaceAll(".*\"messages\": (\\d+),.*\\s*", "$1"));
 			assertThat(messages).isBetween(150L, 260L);
@@ -89,10 +92,90 @@ class CliBenchTests {
 		try (TestServers.Tcp server = TestServers.echoThenClose(64)) {
 			CliRun run = CliRun.of("bench", "hold", "--port", Integer.toString(server.port()), "--conns", "5",
 					"--interval", "200ms", "--warmup", "600ms", "--duration", "500ms");
-			// Every connection got one echo back, then the server closed it: none survive.
+			// Every connection got one echo back, then the server closed it: none
+			// survive.
 			assertThat(run.out()).contains("0 of 5 connections survived");
 			assertThat(run.err()).contains("closed by the server");
 		}
+	}
+
+	@Test
+	void shouldWriteOneJsonObjectWithTheDocumentedKeysWhenAskedForJson() throws Exception {
+		try (TestServers.Tcp server = TestServers.echo()) {
+			CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(server.port()), "--conns", "1",
+					"--warmup", "0", "--duration", "500ms", "--json");
+			assertThat(run.exitCode()).as(run.err()).isZero();
+			JsonNode json = JsonMapper.builder().build().readTree(run.out());
+			assertThat(json.propertyNames()).containsExactly("mode", "target", "conns", "size", "pipeline", "seconds",
+					"messages", "bytes", "msgPerSec", "mbPerSec", "latencyMicros", "sent", "errors", "mismatches",
+					"connectFailures", "connects", "survivors", "timeouts", "lost", "late", "serverCpuMicrosPerMsg",
+					"serverPeakRssKib", "serverRssKib", "generatorCpuMicrosPerMsg", "generatorBusyPercent");
+			assertThat(json.get("latencyMicros").propertyNames()).containsExactly("p50", "p99", "p999", "max");
+			assertThat(json.get("target").asString()).isEqualTo("127.0.0.1:" + server.port());
+			// The layout scripts already parse: Python's json.dumps, "key": value,
+			// "next": ...
+			assertThat(run.out()).startsWith("{\"mode\": \"echo\", \"target\": ");
+			// No server named: no server figures, and no guessing which process it might
+			// be.
+			assertThat(json.get("serverCpuMicrosPerMsg").asDouble()).isEqualTo(-1);
+			assertThat(json.get("serverPeakRssKib").asLong()).isEqualTo(-1);
+			assertThat(json.get("serverRssKib").asLong()).isEqualTo(-1);
+		}
+	}
+
+	@Test
+	void shouldReportServerCpuAndMemoryWhenGivenARunningServerPid() throws Exception {
+		try (TestServers.Tcp server = TestServers.echo()) {
+			// The in-test server runs in this JVM: its PID is this process's.
+			CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(server.port()), "--conns", "2",
+					"--warmup", "0", "--duration", "500ms", "--server-pid",
+					Long.toString(ProcessHandle.current().pid()));
+			assertThat(run.exitCode()).as(run.err()).isZero();
+			assertThat(run.out()).containsPattern("  server      \\d+\\.\\d\\d us CPU/msg  peak RSS [\\d,]+ KiB");
+		}
+	}
+
+	@Test
+	void shouldPrintOneLineAndExitWithUsageWhenTheServerPidNamesNoProcess() throws Exception {
+		try (TestServers.Tcp server = TestServers.echo()) {
+			// Above Linux's largest possible PID (2^22): no process can have it.
+			CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(server.port()), "--server-pid",
+					"4194305");
+			assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+			assertThat(run.out()).isEmpty();
+			assertThat(run.err().lines())
+				.containsExactly("bench: --server-pid 4194305 names no running process on this machine");
+		}
+	}
+
+	@Test
+	void shouldPrintOneLineAndExitWithUsageWhenTheServerPidIsSeveralProcesses() throws Exception {
+		// What --server-pid $(pgrep -f portico.jar) becomes on a machine running two of
+		// them.
+		CliRun run = CliRun.of("bench", "echo", "--server-pid", "1234", "5678", "--duration", "1s");
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err().lines()).containsExactly("bench: --server-pid takes one process id, got 2 (1234 5678): "
+				+ "give one, or --server-url to let bench find the server");
+	}
+
+	@Test
+	void shouldPrintOneLineAndExitNonZeroWhenTheServerUrlDoesNotAnswer() throws Exception {
+		int port = TestServers.closedPort();
+		try (TestServers.Tcp server = TestServers.echo()) {
+			CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(server.port()), "--server-url",
+					"http://127.0.0.1:" + port + "/");
+			assertThat(run.exitCode()).isEqualTo(ExitCode.FAILURE);
+			assertThat(run.out()).isEmpty();
+			assertThat(run.err().lines()).containsExactly("bench: cannot read the server's PID from http://127.0.0.1:"
+					+ port + "/actuator/info: connection refused");
+		}
+	}
+
+	@Test
+	void shouldRefuseServerPidAndServerUrlTogether() {
+		CliRun run = CliRun.of("bench", "echo", "--server-pid", "1", "--server-url", "http://127.0.0.1:8080");
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err().lines()).containsExactly("bench: give --server-url or --server-pid, not both");
 	}
 
 }

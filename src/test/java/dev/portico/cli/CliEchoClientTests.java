@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The echo client against an in-test echo server (tests against the live listener belong with it). */
+/**
+ * The echo client against an in-test echo server (tests against the live listener belong
+ * with it).
+ */
 class CliEchoClientTests {
 
 	@Test
@@ -28,7 +31,8 @@ class CliEchoClientTests {
 		CliRun run = CliRun.of("client", "echo", "--port", Integer.toString(port), "hello");
 		assertThat(run.exitCode()).isEqualTo(ExitCode.FAILURE);
 		assertThat(run.out()).isEmpty();
-		assertThat(run.err().lines()).containsExactly("echo: cannot connect to 127.0.0.1:" + port + ": connection refused");
+		assertThat(run.err().lines())
+			.containsExactly("echo: cannot connect to 127.0.0.1:" + port + ": connection refused");
 	}
 
 	@Test

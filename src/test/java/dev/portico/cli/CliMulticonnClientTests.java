@@ -20,7 +20,8 @@ class CliMulticonnClientTests {
 			assertThat(run.out()).contains(
 					"connection 1: sent 44 bytes, received 44 bytes: \"Message 1 from client.Message 2 from client.\"",
 					"3 connections to 127.0.0.1:" + server.port() + ": 3 echoed exactly, 0 mismatched, 0 failed");
-			// The client closed each connection itself, so the server sees three ends of stream.
+			// The client closed each connection itself, so the server sees three ends of
+			// stream.
 			await().atMost(Duration.ofSeconds(5)).until(() -> server.closed.get() == 3);
 		}
 	}
@@ -30,8 +31,8 @@ class CliMulticonnClientTests {
 		int port = TestServers.closedPort();
 		CliRun run = CliRun.of("client", "multiconn", "--port", Integer.toString(port), "--conns", "2");
 		assertThat(run.exitCode()).isEqualTo(ExitCode.FAILURE);
-		assertThat(run.err().lines()).containsExactly(
-				"multiconn: no connection to 127.0.0.1:" + port + " completed: connection refused");
+		assertThat(run.err().lines())
+			.containsExactly("multiconn: no connection to 127.0.0.1:" + port + " completed: connection refused");
 	}
 
 }

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The search client and the bench's search mode against an in-test server built on the search codec. */
+/**
+ * The search client and the bench's search mode against an in-test server built on the
+ * search codec.
+ */
 class CliSearchClientTests {
 
 	@Test
@@ -32,7 +35,8 @@ class CliSearchClientTests {
 	@Test
 	void shouldSendABinaryRequestWhenTheActionIsNotSearch() throws Exception {
 		try (TestServers.Tcp server = TestServers.search(TestServers.SEARCH_INDEX, false)) {
-			CliRun run = CliRun.of("client", "search", "--port", Integer.toString(server.port()), "binary", "\uD83D\uDE03");
+			CliRun run = CliRun.of("client", "search", "--port", Integer.toString(server.port()), "binary",
+					"\uD83D\uDE03");
 			assertThat(run.exitCode()).isZero();
 			// "binary" + U+1F603 is 10 bytes: all of them come back.
 			assertThat(run.out()).isEqualTo("First 10 bytes of request: binary😃" + System.lineSeparator());
@@ -77,7 +81,8 @@ class CliSearchClientTests {
 			CliRun run = CliRun.of("bench", "search", "--keep-alive", "--port", Integer.toString(server.port()),
 					"--conns", "1", "--warmup", "0", "--duration", "1s");
 			assertThat(run.exitCode()).isEqualTo(ExitCode.MISMATCH);
-			assertThat(run.err()).contains("answer to 'ring' was {\"result\": \"In the caves beneath the Lonely Mountain.\"}");
+			assertThat(run.err())
+				.contains("answer to 'ring' was {\"result\": \"In the caves beneath the Lonely Mountain.\"}");
 		}
 	}
 

@@ -29,8 +29,9 @@ import dev.portico.protocol.SearchProtocolException.Kind;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Tiny in-test servers on loopback, port 0, one thread per connection: stand-ins for Portico's
- * listeners so the clients can be tested before (and independently of) the live service.
+ * Tiny in-test servers on loopback, port 0, one thread per connection: stand-ins for
+ * Portico's listeners so the clients can be tested before (and independently of) the live
+ * service.
  */
 final class TestServers {
 
@@ -124,7 +125,10 @@ final class TestServers {
 		});
 	}
 
-	/** Echoes every byte except one: the byte at stream offset {@code at} comes back flipped. */
+	/**
+	 * Echoes every byte except one: the byte at stream offset {@code at} comes back
+	 * flipped.
+	 */
 	static Tcp corruptingEcho(long at) throws IOException {
 		return new Tcp((socket) -> {
 			long[] offset = { 0 };
@@ -157,11 +161,11 @@ final class TestServers {
 			"\uD83D\uDC3E Playing ball! \uD83C\uDFD0");
 
 	/**
-	 * A search server built on the search codec alone, answering as the reference server does:
-	 * {@code {"result": ...}} from {@code index} for a JSON search, {@code Error: invalid action}
-	 * for another action, the first 10 bytes of a binary request echoed back, and an
-	 * {@code {"error": ...}} frame then close for a bad frame or request. Closes after the first
-	 * answer unless {@code keepAlive}.
+	 * A search server built on the search codec alone, answering as the reference server
+	 * does: {@code {"result": ...}} from {@code index} for a JSON search,
+	 * {@code Error: invalid action} for another action, the first 10 bytes of a binary
+	 * request echoed back, and an {@code {"error": ...}} frame then close for a bad frame
+	 * or request. Closes after the first answer unless {@code keepAlive}.
 	 */
 	static Tcp search(Map<String, String> index, boolean keepAlive) throws IOException {
 		return new Tcp((socket) -> {

@@ -27,19 +27,17 @@ import picocli.CommandLine.Spec;
 		description = { "Load a listener and verify every byte and answer that comes back.",
 				"Progress goes to stderr once a second; the summary (or --json) to stdout.",
 				"Exits 3 if any reply differed from what was expected, 1 if nothing came back." },
-		footer = { "%nModes (the default port is the mode's Portico listener):",
-				"  echo    ping-pong of --size B messages (64), --pipeline in flight each (port " + DefaultPorts.ECHO
-						+ ")",
-				"  stream  --size B chunks (16 KiB) written and read concurrently per connection (port "
-						+ DefaultPorts.ECHO + ")",
-				"  hold    --conns connections held open, each echoing once per --interval (port " + DefaultPorts.ECHO
-						+ ")",
-				"  search  requests with known answers; --keep-alive, or one per connection (port "
-						+ DefaultPorts.SEARCH + ")",
-				"  udp     --size B datagrams echoed back; counts replies and loss (port " + DefaultPorts.UDP + ")",
-				"%nServer figures (CPU per message, RSS) need the server's process on this machine: give",
-				"--server-url (bench reads the PID from /actuator/info; the server needs",
-				"management.info.process.enabled=true) or --server-pid. Without either, none are reported." })
+		footer = { "%nModes, and the port each aims at by default (Portico's listener for it):",
+				"  echo    ping-pong of --size B messages (64), --pipeline in flight   " + DefaultPorts.ECHO,
+				"  stream  --size B chunks (16 KiB) written and read concurrently      " + DefaultPorts.ECHO,
+				"  hold    --conns connections held open, one echo per --interval      " + DefaultPorts.ECHO,
+				"  search  requests with known answers, --keep-alive or one per        " + DefaultPorts.SEARCH,
+				"          connection",
+				"  udp     --size B datagrams echoed back; counts replies and loss     " + DefaultPorts.UDP,
+				"%nServer figures (CPU per message, RSS) need the server's process on this",
+				"machine: --server-url (bench reads the PID from URL/actuator/info; the",
+				"server needs management.info.process.enabled=true) or --server-pid.",
+				"Without either, none are reported." })
 public class BenchCommand implements Callable<Integer> {
 
 	@Spec
@@ -80,7 +78,8 @@ public class BenchCommand implements Callable<Integer> {
 			description = "hold: time between two echoes on one connection.")
 	Duration interval;
 
-	@Option(names = "--keep-alive", description = "search: many requests per connection (the listener needs keep-alive: true).")
+	@Option(names = "--keep-alive",
+			description = "search: many requests per connection (the listener needs keep-alive: true).")
 	boolean keepAlive;
 
 	@Option(names = "--threads", defaultValue = "1", description = "Selector threads.")
@@ -95,7 +94,8 @@ public class BenchCommand implements Callable<Integer> {
 					+ "URL/actuator/info and reports its CPU us/message and RSS.")
 	String serverUrl;
 
-	// Takes several values only to refuse them with a clear line: $(pgrep ...) can expand to many PIDs.
+	// Takes several values only to refuse them with a clear line: $(pgrep ...) can expand
+	// to many PIDs.
 	@Option(names = "--server-pid", arity = "1..*", paramLabel = "PID", hideParamSyntax = true,
 			description = "A local server process: report its CPU us/message (from /proc/PID/stat) and peak RSS.")
 	List<Long> serverPid;
@@ -153,7 +153,8 @@ public class BenchCommand implements Callable<Integer> {
 		require(!this.warmup.isNegative(), "--warmup must not be negative");
 		require(this.rate >= 0, "--rate must not be negative");
 		require(this.maxPendingConnects >= 1, "--max-pending-connects must be at least 1");
-		// Each connection buffers what it has in flight: keep the generator's own memory bounded.
+		// Each connection buffers what it has in flight: keep the generator's own memory
+		// bounded.
 		require((long) size * pipeline * this.conns <= 1024L * 1024 * 1024,
 				"--size x --pipeline x --conns must stay under 1 GiB of buffers");
 		return new BenchConfig(this.mode, Endpoints.resolve(this.server.host(), port), this.conns, size, pipeline,
@@ -171,9 +172,10 @@ public class BenchCommand implements Callable<Integer> {
 			return pid;
 		}
 		if (this.serverPid != null) {
-			require(this.serverPid.size() == 1, "--server-pid takes one process id, got " + this.serverPid.size() + " ("
-					+ this.serverPid.stream().map(String::valueOf).collect(Collectors.joining(" "))
-					+ "): give one, or --server-url to let bench find the server");
+			require(this.serverPid.size() == 1,
+					"--server-pid takes one process id, got " + this.serverPid.size() + " ("
+							+ this.serverPid.stream().map(String::valueOf).collect(Collectors.joining(" "))
+							+ "): give one, or --server-url to let bench find the server");
 			return ServerProcess.requireRunning(this.serverPid.get(0), "--server-pid " + this.serverPid.get(0));
 		}
 		return 0;

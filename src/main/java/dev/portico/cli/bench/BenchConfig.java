@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param duration the measured window
  * @param warmup time before the measured window
  * @param rate target messages per second over all connections, 0 for as fast as possible
- * @param timeout how long a reply may take before it counts as an error (TCP) or a loss (UDP)
+ * @param timeout how long a reply may take before it counts as an error (TCP) or a loss
+ * (UDP)
  * @param interval hold mode: the time between two echoes on one connection
  * @param keepAlive search mode: many requests per connection instead of one
  * @param threads selector threads

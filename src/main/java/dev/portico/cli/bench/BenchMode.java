@@ -6,10 +6,14 @@ public enum BenchMode {
 	/** Ping-pong of small messages on an echo listener (64 B by default). */
 	echo(64, 1),
 
-	/** Bulk chunks written and read concurrently on every connection (16 KiB by default). */
+	/**
+	 * Bulk chunks written and read concurrently on every connection (16 KiB by default).
+	 */
 	stream(16 * 1024, 4),
 
-	/** Connections held open, each echoing one message per interval; counts the survivors. */
+	/**
+	 * Connections held open, each echoing one message per interval; counts the survivors.
+	 */
 	hold(64, 1),
 
 	/** Search requests with known answers, on one connection each or kept alive. */

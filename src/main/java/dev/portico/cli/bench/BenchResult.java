@@ -15,8 +15,8 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The figures of one load run. Its JSON form ({@link #toJson()}) has the component names as keys,
- * plus {@code msgPerSec} and {@code mbPerSec}.
+ * The figures of one load run. Its JSON form ({@link #toJson()}) has the component names
+ * as keys, plus {@code msgPerSec} and {@code mbPerSec}.
  *
  * @param mode the mode run
  * @param target {@code host:port}
@@ -35,27 +35,29 @@ import tools.jackson.databind.json.JsonMapper;
  * @param survivors connections still open at the end of the window
  * @param timeouts replies that did not come within the timeout (TCP)
  * @param lost datagrams not answered within the timeout (UDP)
- * @param late replies after their deadline (UDP) or beats still outstanding at the next beat (hold)
+ * @param late replies after their deadline (UDP) or beats still outstanding at the next
+ * beat (hold)
  * @param serverCpuMicrosPerMsg server CPU time per message in the window, or -1
  * @param serverPeakRssKib server peak resident set (VmHWM), or -1
  * @param serverRssKib server resident set at the end of the window (VmRSS), or -1
- * @param generatorCpuMicrosPerMsg this load generator's own CPU time per message (JIT and GC
- * included), or -1
- * @param generatorBusyPercent how busy the generator's selector threads were, 100 meaning every one
- * of them used a whole CPU (then the generator, not the server, was the limit), or -1
+ * @param generatorCpuMicrosPerMsg this load generator's own CPU time per message (JIT and
+ * GC included), or -1
+ * @param generatorBusyPercent how busy the generator's selector threads were, 100 meaning
+ * every one of them used a whole CPU (then the generator, not the server, was the limit),
+ * or -1
  */
 @JsonPropertyOrder({ "mode", "target", "conns", "size", "pipeline", "seconds", "messages", "bytes", "msgPerSec",
 		"mbPerSec", "latencyMicros" })
-public record BenchResult(String mode, String target, int conns, int size, int pipeline, double seconds,
-		long messages, long bytes, Latency latencyMicros, long sent, long errors, long mismatches, long connectFailures,
-		long connects, long survivors, long timeouts, long lost, long late, double serverCpuMicrosPerMsg,
-		long serverPeakRssKib, long serverRssKib, double generatorCpuMicrosPerMsg, double generatorBusyPercent) {
+public record BenchResult(String mode, String target, int conns, int size, int pipeline, double seconds, long messages,
+		long bytes, Latency latencyMicros, long sent, long errors, long mismatches, long connectFailures, long connects,
+		long survivors, long timeouts, long lost, long late, double serverCpuMicrosPerMsg, long serverPeakRssKib,
+		long serverRssKib, double generatorCpuMicrosPerMsg, double generatorBusyPercent) {
 
-	/** Python's {@code json.dumps} layout ({@code "key": value, ...}), as scripts reading this output know it. */
-	private static final ObjectWriter JSON = JsonMapper.builder()
-		.build()
-		.writer()
-		.with(pythonLayout());
+	/**
+	 * Python's {@code json.dumps} layout ({@code "key": value, ...}), as scripts reading
+	 * this output know it.
+	 */
+	private static final ObjectWriter JSON = JsonMapper.builder().build().writer().with(pythonLayout());
 
 	/** Verified messages per second in the window. */
 	@JsonProperty("msgPerSec")
@@ -77,12 +79,13 @@ public record BenchResult(String mode, String target, int conns, int size, int p
 	/** A short human summary. */
 	public void print(PrintWriter out) {
 		String load = (this.size > 0) ? this.size + " B x " + this.pipeline : Integer.toString(this.pipeline);
-		out.printf(Locale.ROOT, "%s %s: %d conns, %s in flight, %.1f s measured%n", this.mode, this.target,
-				this.conns, load, this.seconds);
+		out.printf(Locale.ROOT, "%s %s: %d conns, %s in flight, %.1f s measured%n", this.mode, this.target, this.conns,
+				load, this.seconds);
 		out.printf(Locale.ROOT, "  throughput  %,.0f msg/s  %.2f MB/s  (%,d messages verified)%n", messagesPerSecond(),
 				megabytesPerSecond(), this.messages);
 		out.printf(Locale.ROOT, "  latency     p50 %.1f us  p99 %.1f us  p99.9 %.1f us  max %.1f us%n",
-				this.latencyMicros.p50(), this.latencyMicros.p99(), this.latencyMicros.p999(), this.latencyMicros.max());
+				this.latencyMicros.p50(), this.latencyMicros.p99(), this.latencyMicros.p999(),
+				this.latencyMicros.max());
 		out.printf(Locale.ROOT, "  checks      %d mismatches  %d errors  (%d connect failures, %d timeouts)%n",
 				this.mismatches, this.errors, this.connectFailures, this.timeouts);
 		if (this.generatorCpuMicrosPerMsg >= 0) {
@@ -117,7 +120,9 @@ public record BenchResult(String mode, String target, int conns, int size, int p
 
 	}
 
-	/** {@code value} to {@code places} decimals, so the JSON carries no false precision. */
+	/**
+	 * {@code value} to {@code places} decimals, so the JSON carries no false precision.
+	 */
 	static double round(double value, int places) {
 		return BigDecimal.valueOf(value).setScale(places, RoundingMode.HALF_UP).doubleValue();
 	}

@@ -3,7 +3,10 @@ package dev.portico.cli.bench;
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
 
-/** One simulated client: a channel plus the state of its exchange, driven by one {@link Worker}. */
+/**
+ * One simulated client: a channel plus the state of its exchange, driven by one
+ * {@link Worker}.
+ */
 abstract class Conn {
 
 	final Worker worker;

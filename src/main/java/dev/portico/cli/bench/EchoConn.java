@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Echo, stream and hold modes: sends messages cut from the connection's deterministic byte stream
- * and checks that every byte comes back, in order, exactly once. Echo has no framing, so message
- * {@code k} is simply the stream bytes {@code [k * size, (k + 1) * size)}.
+ * Echo, stream and hold modes: sends messages cut from the connection's deterministic
+ * byte stream and checks that every byte comes back, in order, exactly once. Echo has no
+ * framing, so message {@code k} is simply the stream bytes
+ * {@code [k * size, (k + 1) * size)}.
  */
 final class EchoConn extends TcpConn {
 
@@ -88,7 +89,8 @@ final class EchoConn extends TcpConn {
 			if (bytes[i] != expected) {
 				this.worker.mismatch(this, String.format("byte at stream offset %d is 0x%02x, expected 0x%02x", offset,
 						bytes[i] & 0xff, expected & 0xff));
-				// Alignment is unknown after a bad byte: this connection's stream cannot be checked further.
+				// Alignment is unknown after a bad byte: this connection's stream cannot
+				// be checked further.
 				close();
 				return;
 			}

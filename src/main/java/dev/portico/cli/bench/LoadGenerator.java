@@ -13,7 +13,10 @@ import java.util.function.ToLongFunction;
 import dev.portico.cli.support.Endpoints;
 import org.HdrHistogram.Histogram;
 
-/** Runs one load: starts the workers, reports progress each second, measures a window, gathers the figures. */
+/**
+ * Runs one load: starts the workers, reports progress each second, measures a window,
+ * gathers the figures.
+ */
 public final class LoadGenerator {
 
 	/** At most this many connection notes are printed; the rest are only counted. */
@@ -78,14 +81,14 @@ public final class LoadGenerator {
 				micros(latency, 99.9), (latency.getTotalCount() > 0) ? micros(latency.getMaxValue()) : 0);
 		return new BenchResult(this.config.mode().name(),
 				Endpoints.describe(this.config.address().getHostString(), this.config.address().getPort()),
-				this.config.conns(), this.config.size(), this.config.pipeline(), BenchResult.round(windowNanos / 1e9, 3),
-				messages, sum(workers, (s) -> s.bytes.get()), latencyMicros, sum(workers, (s) -> s.sent.get()),
-				sum(workers, (s) -> s.errors.get()), sum(workers, (s) -> s.mismatches.get()),
-				sum(workers, (s) -> s.connectFailures.get()), sum(workers, (s) -> s.connects.get()), survivors,
-				sum(workers, (s) -> s.timeouts.get()), sum(workers, (s) -> s.lost.get()),
-				sum(workers, (s) -> s.late.get()), perMessage(cpuBefore, cpuAfter, messages),
-				(server != null) ? server.statusKib("VmHWM") : -1, (server != null) ? server.statusKib("VmRSS") : -1,
-				perMessage(selfBefore, selfAfter, messages),
+				this.config.conns(), this.config.size(), this.config.pipeline(),
+				BenchResult.round(windowNanos / 1e9, 3), messages, sum(workers, (s) -> s.bytes.get()), latencyMicros,
+				sum(workers, (s) -> s.sent.get()), sum(workers, (s) -> s.errors.get()),
+				sum(workers, (s) -> s.mismatches.get()), sum(workers, (s) -> s.connectFailures.get()),
+				sum(workers, (s) -> s.connects.get()), survivors, sum(workers, (s) -> s.timeouts.get()),
+				sum(workers, (s) -> s.lost.get()), sum(workers, (s) -> s.late.get()),
+				perMessage(cpuBefore, cpuAfter, messages), (server != null) ? server.statusKib("VmHWM") : -1,
+				(server != null) ? server.statusKib("VmRSS") : -1, perMessage(selfBefore, selfAfter, messages),
 				(loopsBefore >= 0 && loopsAfter >= 0)
 						? BenchResult.round(100.0 * (loopsAfter - loopsBefore) / (windowNanos * (double) threads), 1)
 						: -1);
@@ -144,7 +147,10 @@ public final class LoadGenerator {
 		return total;
 	}
 
-	/** CPU time of the selector threads: when they are near 100%, the generator is the bottleneck. */
+	/**
+	 * CPU time of the selector threads: when they are near 100%, the generator is the
+	 * bottleneck.
+	 */
 	private static long threadCpuNanos(List<Thread> threads) {
 		ThreadMXBean mx = ManagementFactory.getThreadMXBean();
 		if (!mx.isThreadCpuTimeSupported()) {

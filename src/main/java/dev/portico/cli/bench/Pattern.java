@@ -1,8 +1,9 @@
 package dev.portico.cli.bench;
 
 /**
- * The deterministic bytes a connection sends: byte {@code offset} of connection {@code conn}'s
- * stream. Neighbouring bytes differ, so a lost, duplicated, reordered or flipped byte is caught.
+ * The deterministic bytes a connection sends: byte {@code offset} of connection
+ * {@code conn}'s stream. Neighbouring bytes differ, so a lost, duplicated, reordered or
+ * flipped byte is caught.
  */
 final class Pattern {
 

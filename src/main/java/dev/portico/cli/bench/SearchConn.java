@@ -11,10 +11,10 @@ import dev.portico.protocol.SearchMessage;
 import dev.portico.protocol.SearchProtocolException;
 
 /**
- * Search mode: sends search requests whose answers are known (the default index plus a miss) and
- * compares every answer's content byte for byte. With keep-alive a connection carries up to
- * {@code pipeline} requests at once; without it, each request gets a new connection, as the
- * reference client does, and its latency includes the connect.
+ * Search mode: sends search requests whose answers are known (the default index plus a
+ * miss) and compares every answer's content byte for byte. With keep-alive a connection
+ * carries up to {@code pipeline} requests at once; without it, each request gets a new
+ * connection, as the reference client does, and its latency includes the connect.
  */
 final class SearchConn extends TcpConn {
 
@@ -134,16 +134,17 @@ final class SearchConn extends TcpConn {
 		int slot = (int) (this.done % this.window);
 		Case expected = CASES[this.caseOf[slot]];
 		if (!answer.isJson() || !Arrays.equals(expected.expected(), answer.content())) {
-			this.worker.mismatch(this, "answer to '" + expected.query() + "' was "
-					+ new String(answer.content(), StandardCharsets.UTF_8) + ", expected "
-					+ new String(expected.expected(), StandardCharsets.UTF_8));
+			this.worker.mismatch(this,
+					"answer to '" + expected.query() + "' was " + new String(answer.content(), StandardCharsets.UTF_8)
+							+ ", expected " + new String(expected.expected(), StandardCharsets.UTF_8));
 		}
 		else {
 			this.stats.completed(answer.content().length, now - this.sendTimes[slot]);
 		}
 		this.done++;
 		if (!this.keepAlive) {
-			// The server closes after one answer; wait for its FIN so the TIME_WAIT stays on its side.
+			// The server closes after one answer; wait for its FIN so the TIME_WAIT stays
+			// on its side.
 			this.awaitingClose = true;
 			this.awaitingSince = now;
 		}
@@ -157,7 +158,8 @@ final class SearchConn extends TcpConn {
 			return;
 		}
 		if (this.keepAlive && this.done > 0 && this.decoder.isAtFrameBoundary()) {
-			// Closed between answers: the listener most likely serves one request per connection.
+			// Closed between answers: the listener most likely serves one request per
+			// connection.
 			this.stats.closedByPeer.incrementAndGet();
 			this.stats.errors.incrementAndGet();
 			this.worker.note("connection " + this.id + ": closed by the server after " + this.done

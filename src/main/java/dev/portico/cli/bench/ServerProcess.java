@@ -18,10 +18,16 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Reads a local process's CPU time and memory from {@code /proc} (Linux), so runs can report cost per message. */
+/**
+ * Reads a local process's CPU time and memory from {@code /proc} (Linux), so runs can
+ * report cost per message.
+ */
 final class ServerProcess {
 
-	/** Kernel clock ticks per second; 100 on every mainstream Linux build ({@code getconf CLK_TCK}). */
+	/**
+	 * Kernel clock ticks per second; 100 on every mainstream Linux build
+	 * ({@code getconf CLK_TCK}).
+	 */
 	private static final long TICKS_PER_SECOND = 100;
 
 	private final long pid;
@@ -31,8 +37,9 @@ final class ServerProcess {
 	}
 
 	/**
-	 * The PID a Spring Boot server reports at {@code url/actuator/info} ({@code process.pid}, from
-	 * Boot's process info contributor), checked to be a process on this machine.
+	 * The PID a Spring Boot server reports at {@code url/actuator/info}
+	 * ({@code process.pid}, from Boot's process info contributor), checked to be a
+	 * process on this machine.
 	 */
 	static long pidFromActuator(String url, Duration timeout) {
 		URI info = infoUri(url);
@@ -67,7 +74,10 @@ final class ServerProcess {
 		return requireRunning(pid.asLong(), "PID " + pid.asLong() + " from " + info);
 	}
 
-	/** {@code url/actuator/info}; a URL that already names the info endpoint is taken as it is. */
+	/**
+	 * {@code url/actuator/info}; a URL that already names the info endpoint is taken as
+	 * it is.
+	 */
 	static URI infoUri(String url) {
 		String base = url.strip();
 		while (base.endsWith("/")) {
@@ -86,7 +96,10 @@ final class ServerProcess {
 		return uri;
 	}
 
-	/** {@code pid}, when it names a running process on this machine; {@code source} says where it came from. */
+	/**
+	 * {@code pid}, when it names a running process on this machine; {@code source} says
+	 * where it came from.
+	 */
 	static long requireRunning(long pid, String source) {
 		if (pid <= 0 || ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty()) {
 			throw new CliException(source + " names no running process on this machine", ExitCode.USAGE);
@@ -98,7 +111,8 @@ final class ServerProcess {
 	long cpuMicros() {
 		try {
 			String stat = Files.readString(Path.of("/proc", Long.toString(this.pid), "stat"), StandardCharsets.UTF_8);
-			// The command name may hold spaces and parentheses: fields are counted after the last ')'.
+			// The command name may hold spaces and parentheses: fields are counted after
+			// the last ')'.
 			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
 			long utime = Long.parseLong(fields[11]);
 			long stime = Long.parseLong(fields[12]);
@@ -109,7 +123,10 @@ final class ServerProcess {
 		}
 	}
 
-	/** A {@code /proc/PID/status} memory line in KiB ({@code VmHWM}, {@code VmRSS}), or -1. */
+	/**
+	 * A {@code /proc/PID/status} memory line in KiB ({@code VmHWM}, {@code VmRSS}), or
+	 * -1.
+	 */
 	long statusKib(String key) {
 		try {
 			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(this.pid), "status"),

@@ -5,7 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.Histogram;
 
-/** One worker's counters: written by its selector thread, read live by the progress reporter. */
+/**
+ * One worker's counters: written by its selector thread, read live by the progress
+ * reporter.
+ */
 final class Stats {
 
 	/** Messages completed inside the measured window. */
@@ -39,7 +42,10 @@ final class Stats {
 
 	final AtomicLong connects = new AtomicLong();
 
-	/** Latency in nanoseconds; only the worker thread records, the generator reads after join. */
+	/**
+	 * Latency in nanoseconds; only the worker thread records, the generator reads after
+	 * join.
+	 */
 	final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
 
 	volatile boolean measuring;

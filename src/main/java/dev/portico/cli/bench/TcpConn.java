@@ -6,10 +6,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
-/** A non-blocking TCP client connection with an outbound buffer; subclasses define the exchange. */
+/**
+ * A non-blocking TCP client connection with an outbound buffer; subclasses define the
+ * exchange.
+ */
 abstract class TcpConn extends Conn {
 
-	/** Outbound bytes, kept in write mode: {@code [0, position)} is waiting to be sent. */
+	/**
+	 * Outbound bytes, kept in write mode: {@code [0, position)} is waiting to be sent.
+	 */
 	final ByteBuffer out;
 
 	SocketChannel channel;
@@ -99,7 +104,10 @@ abstract class TcpConn extends Conn {
 
 	abstract void onData(ByteBuffer in, long now) throws IOException;
 
-	/** The server closed its side; by default that is an error for a client still expecting data. */
+	/**
+	 * The server closed its side; by default that is an error for a client still
+	 * expecting data.
+	 */
 	void onEndOfStream(long now) throws IOException {
 		this.stats.closedByPeer.incrementAndGet();
 		this.stats.errors.incrementAndGet();

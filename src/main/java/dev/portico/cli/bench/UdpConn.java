@@ -9,9 +9,10 @@ import java.nio.channels.SelectionKey;
 import java.util.Arrays;
 
 /**
- * UDP mode: one connected datagram socket with up to {@code pipeline} datagrams in flight. Each
- * datagram carries its sequence number in its first 8 bytes, then pattern bytes; a reply must equal
- * it exactly. A datagram unanswered after the timeout counts as lost; a reply after that, as late.
+ * UDP mode: one connected datagram socket with up to {@code pipeline} datagrams in
+ * flight. Each datagram carries its sequence number in its first 8 bytes, then pattern
+ * bytes; a reply must equal it exactly. A datagram unanswered after the timeout counts as
+ * lost; a reply after that, as late.
  */
 final class UdpConn extends Conn {
 
@@ -57,7 +58,8 @@ final class UdpConn extends Conn {
 		while (this.inFlight < this.window) {
 			int slot = (int) (this.nextSeq % this.window);
 			if (this.slotSeq[slot] >= 0) {
-				// The datagram in this slot is still awaited; wait for it or for its timeout.
+				// The datagram in this slot is still awaited; wait for it or for its
+				// timeout.
 				break;
 			}
 			if (!this.worker.acquire(now)) {

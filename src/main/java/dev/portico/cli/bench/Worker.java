@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One selector thread driving many connections. Non-blocking throughout, so 10,000 connections
- * cost the generator a few megabytes and no threads.
+ * One selector thread driving many connections. Non-blocking throughout, so 10,000
+ * connections cost the generator a few megabytes and no threads.
  */
 final class Worker implements Runnable {
 
@@ -28,7 +28,9 @@ final class Worker implements Runnable {
 
 	final Selector selector;
 
-	/** Shared by this worker's connections: a read is verified before the next one starts. */
+	/**
+	 * Shared by this worker's connections: a read is verified before the next one starts.
+	 */
 	final ByteBuffer readBuffer = ByteBuffer.allocate(256 * 1024);
 
 	final List<Conn> conns = new ArrayList<>();
@@ -135,7 +137,8 @@ final class Worker implements Runnable {
 
 	private void onTick(long now, long ticks) {
 		if (this.config.mode() == BenchMode.hold) {
-			// Each connection owns one slot of the interval, so beats are spread evenly over it.
+			// Each connection owns one slot of the interval, so beats are spread evenly
+			// over it.
 			int slot = (int) (ticks % this.beatSlots);
 			for (int i = slot; i < this.conns.size(); i += this.beatSlots) {
 				Conn conn = this.conns.get(i);
@@ -159,7 +162,10 @@ final class Worker implements Runnable {
 		}
 	}
 
-	/** Starts queued connection attempts, a bounded number at a time so the server's backlog is not flooded. */
+	/**
+	 * Starts queued connection attempts, a bounded number at a time so the server's
+	 * backlog is not flooded.
+	 */
 	private void openMore(long now) {
 		while (this.pendingConnects < this.config.maxPendingConnects() && !this.connectQueue.isEmpty()) {
 			Conn conn = this.connectQueue.poll();

@@ -62,8 +62,8 @@ public class EchoClientCommand implements Callable<Integer> {
 			throw ex;
 		}
 		catch (IOException ex) {
-			throw Endpoints.failure("no complete echo from " + target + " (" + total + " of " + sent.length
-					+ " bytes)", ex, this.timeout.get());
+			throw Endpoints.failure("no complete echo from " + target + " (" + total + " of " + sent.length + " bytes)",
+					ex, this.timeout.get());
 		}
 		PrintWriter out = this.spec.commandLine().getOut();
 		out.println(new String(received, 0, total, StandardCharsets.UTF_8));

@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The tutorial multi-connection client: N non-blocking connections on one selector, each sends
- * two messages and closes once it has received as many bytes as it sent.
+ * The tutorial multi-connection client: N non-blocking connections on one selector, each
+ * sends two messages and closes once it has received as many bytes as it sent.
  */
 @Command(name = "multiconn", mixinStandardHelpOptions = true, showDefaultValues = true,
 		description = "Open N non-blocking connections; each sends two messages and closes after the echo.")
@@ -107,7 +107,8 @@ public class MulticonnClientCommand implements Callable<Integer> {
 		for (Connection c : connections) {
 			sent += c.sent;
 			received += c.received.size();
-			String line = "connection " + c.id + ": sent " + c.sent + " bytes, received " + c.received.size() + " bytes";
+			String line = "connection " + c.id + ": sent " + c.sent + " bytes, received " + c.received.size()
+					+ " bytes";
 			if (c.failure != null) {
 				failed++;
 				line += ", failed: " + c.failure;
@@ -145,12 +146,18 @@ public class MulticonnClientCommand implements Callable<Integer> {
 		return "\"" + new String(bytes, StandardCharsets.UTF_8) + "\"";
 	}
 
-	/** One connection's state, as the tutorial's {@code types.SimpleNamespace} data object. */
+	/**
+	 * One connection's state, as the tutorial's {@code types.SimpleNamespace} data
+	 * object.
+	 */
 	private final class Connection {
 
 		final int id;
 
-		/** The messages still to send, written one at a time as the tutorial's {@code outb}. */
+		/**
+		 * The messages still to send, written one at a time as the tutorial's
+		 * {@code outb}.
+		 */
 		final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
 
 		final byte[] expected;
@@ -175,7 +182,9 @@ public class MulticonnClientCommand implements Callable<Integer> {
 			}
 		}
 
-		/** Handles one readiness event; answers true when this connection has finished. */
+		/**
+		 * Handles one readiness event; answers true when this connection has finished.
+		 */
 		boolean service(SelectionKey key) {
 			try {
 				if (key.isConnectable()) {

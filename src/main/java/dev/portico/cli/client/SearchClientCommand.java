@@ -29,8 +29,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The tutorial application client: {@code search VALUE} sends a JSON request and prints the
- * result; any other action sends a binary request and prints the binary answer.
+ * The tutorial application client: {@code search VALUE} sends a JSON request and prints
+ * the result; any other action sends a binary request and prints the binary answer.
  */
 @Command(name = "search", mixinStandardHelpOptions = true, showDefaultValues = true,
 		description = { "Send one request to a search listener and print the answer.",
@@ -91,7 +91,8 @@ public class SearchClientCommand implements Callable<Integer> {
 			out.flush();
 			return ExitCode.OK;
 		}
-		// Binary content: printed as text when it decodes, the reference client prints its repr.
+		// Binary content: printed as text when it decodes, the reference client prints
+		// its repr.
 		out.println(new String(answer.content(), StandardCharsets.UTF_8));
 		out.flush();
 		return ExitCode.OK;

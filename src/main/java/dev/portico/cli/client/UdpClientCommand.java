@@ -20,7 +20,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The tutorial UDP client: one datagram out, prints the reply or says clearly that none came. */
+/**
+ * The tutorial UDP client: one datagram out, prints the reply or says clearly that none
+ * came.
+ */
 @Command(name = "udp", mixinStandardHelpOptions = true, showDefaultValues = true,
 		description = "Send TEXT as one datagram and print the reply.")
 public class UdpClientCommand implements Callable<Integer> {
@@ -45,9 +48,10 @@ public class UdpClientCommand implements Callable<Integer> {
 		byte[] sent = String.join(" ", this.text).getBytes(StandardCharsets.UTF_8);
 		String target = this.server.describe();
 		try (DatagramSocket socket = new DatagramSocket()) {
-			// Connected, so that an ICMP "port unreachable" surfaces as an exception, not a wait.
+			// Connected, so that an ICMP "port unreachable" surfaces as an exception, not
+			// a wait.
 			socket.connect(this.server.resolve());
-			socket.setSoTimeout(this.timeout.millis());
+			socket.setSoTimeout((int) this.timeout.get().toMillis());
 			socket.send(new DatagramPacket(sent, sent.length));
 			DatagramPacket reply = new DatagramPacket(new byte[MAX_DATAGRAM], MAX_DATAGRAM);
 			socket.receive(reply);

@@ -1,6 +1,9 @@
 package dev.portico.cli.support;
 
-/** A failure the command line reports as one line on stderr, with an exit code, and no stack trace. */
+/**
+ * A failure the command line reports as one line on stderr, with an exit code, and no
+ * stack trace.
+ */
 public class CliException extends RuntimeException {
 
 	private final int exitCode;

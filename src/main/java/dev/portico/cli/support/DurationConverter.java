@@ -14,11 +14,15 @@ import org.springframework.boot.convert.DurationStyle;
 
 /**
  * Reads durations as Spring Boot reads them in configuration ({@code 500ms}, {@code 10s},
- * {@code 2m}; a bare number is seconds), and fractions of a second ({@code 1.5s}, {@code 0.5}).
+ * {@code 2m}; a bare number is seconds), and fractions of a second ({@code 1.5s},
+ * {@code 0.5}).
  */
 public class DurationConverter implements ITypeConverter<Duration> {
 
-	/** Boot's simple form takes whole numbers only; the command line has always taken these too. */
+	/**
+	 * Boot's simple form takes whole numbers only; the command line has always taken
+	 * these too.
+	 */
 	private static final Pattern FRACTIONAL_SECONDS = Pattern.compile("([+-]?(?:\\d+\\.\\d*|\\.\\d+))s?",
 			Pattern.CASE_INSENSITIVE);
 

@@ -17,7 +17,9 @@ public final class Endpoints {
 	private Endpoints() {
 	}
 
-	/** Resolves {@code host:port}, failing with a readable message for an unknown host. */
+	/**
+	 * Resolves {@code host:port}, failing with a readable message for an unknown host.
+	 */
 	public static InetSocketAddress resolve(String host, int port) {
 		InetSocketAddress address = new InetSocketAddress(host, port);
 		if (address.isUnresolved()) {
@@ -47,7 +49,10 @@ public final class Endpoints {
 		}
 	}
 
-	/** Maps an I/O failure to a one-line {@link CliException} prefixed with what was being done. */
+	/**
+	 * Maps an I/O failure to a one-line {@link CliException} prefixed with what was being
+	 * done.
+	 */
 	public static CliException failure(String doing, Throwable ex, Duration timeout) {
 		return new CliException(doing + ": " + reason(ex, timeout));
 	}

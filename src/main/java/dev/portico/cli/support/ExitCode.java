@@ -1,6 +1,9 @@
 package dev.portico.cli.support;
 
-/** The command line's exit codes, the same for every command (listed in the top command's help). */
+/**
+ * The command line's exit codes, the same for every command (listed in the top command's
+ * help).
+ */
 public final class ExitCode {
 
 	/** Success. */

@@ -30,7 +30,10 @@ public final class SearchRequests {
 		return SearchFrameEncoder.encode(SearchMessage.of(CLIENT_BINARY_TYPE, "binary", content));
 	}
 
-	/** The exact content of a JSON answer {@code {"result": ...}}, as the reference server writes it. */
+	/**
+	 * The exact content of a JSON answer {@code {"result": ...}}, as the reference server
+	 * writes it.
+	 */
 	public static byte[] result(String answer) {
 		return PythonJson.write(Map.of("result", answer)).getBytes(StandardCharsets.UTF_8);
 	}

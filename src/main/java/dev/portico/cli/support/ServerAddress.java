@@ -6,7 +6,10 @@ import java.time.Duration;
 
 import picocli.CommandLine.Option;
 
-/** The {@code --host} and {@code --port} options every command has: the server it talks to. */
+/**
+ * The {@code --host} and {@code --port} options every command has: the server it talks
+ * to.
+ */
 public final class ServerAddress {
 
 	@Option(names = "--host", defaultValue = "127.0.0.1", description = "Server host.")

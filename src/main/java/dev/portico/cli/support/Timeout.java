@@ -11,18 +11,13 @@ public final class Timeout {
 			description = "How long to wait for the server: to connect and to answer.")
 	private Duration timeout;
 
-	/** The timeout used when {@code --timeout} is not given (shown as the option's default). */
+	/** The timeout used when {@code --timeout} is not given (shown as its default). */
 	public Timeout(Duration defaultTimeout) {
 		this.timeout = defaultTimeout;
 	}
 
 	public Duration get() {
 		return this.timeout;
-	}
-
-	/** In milliseconds, as socket options take it. */
-	public int millis() {
-		return (int) this.timeout.toMillis();
 	}
 
 }
