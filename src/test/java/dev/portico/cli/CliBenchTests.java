@@ -172,6 +172,14 @@ class CliBenchTests {
 	}
 
 	@Test
+	void shouldPrintOneLineAndExitWithUsageWhenTheServerUrlIsNotAnHttpUrl() {
+		CliRun run = CliRun.of("bench", "echo", "--server-url", "localhost:8080");
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err().lines())
+			.containsExactly("bench: --server-url 'localhost:8080' is not an http:// or https:// URL");
+	}
+
+	@Test
 	void shouldRefuseServerPidAndServerUrlTogether() {
 		CliRun run = CliRun.of("bench", "echo", "--server-pid", "1", "--server-url", "http://127.0.0.1:8080");
 		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import dev.portico.cli.support.CliException;
 import dev.portico.cli.support.Endpoints;
@@ -74,23 +75,16 @@ final class ServerProcess {
 		return requireRunning(pid.asLong(), "PID " + pid.asLong() + " from " + info);
 	}
 
-	/**
-	 * {@code url/actuator/info}; a URL that already names the info endpoint is taken as
-	 * it is.
-	 */
+	/** {@code url/actuator/info}. */
 	static URI infoUri(String url) {
-		String base = url.strip();
-		while (base.endsWith("/")) {
-			base = base.substring(0, base.length() - 1);
-		}
 		URI uri;
 		try {
-			uri = URI.create(base.endsWith("/actuator/info") ? base : base + "/actuator/info");
+			uri = URI.create(url.strip().replaceAll("/+$", "") + "/actuator/info");
 		}
 		catch (IllegalArgumentException ex) {
-			throw new CliException("--server-url '" + url + "' is not a URL", ExitCode.USAGE);
+			uri = null;
 		}
-		if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+		if (uri == null || !List.of("http", "https").contains(uri.getScheme())) {
 			throw new CliException("--server-url '" + url + "' is not an http:// or https:// URL", ExitCode.USAGE);
 		}
 		return uri;
