@@ -26,7 +26,11 @@ public final class PorticoLauncher {
 		if (exitCode.isPresent()) {
 			System.exit(exitCode.getAsInt());
 		}
-		SpringApplication.run(PorticoApplication.class, args);
+		SpringApplication application = new SpringApplication(PorticoApplication.class);
+		// Spring would name the class whose main() it finds on the stack, this one, in
+		// its logs.
+		application.setMainApplicationClass(PorticoApplication.class);
+		application.run(args);
 	}
 
 	/**

@@ -27,8 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class PorticoLauncherTests {
 
-	/** What Spring Boot logs first when it starts this application. */
-	private static final String SPRING_STARTING = "Starting PorticoApplication";
+	/**
+	 * What Spring Boot logs first when it starts this application ("Starting
+	 * PorticoApplication v...").
+	 */
+	private static final String SPRING_STARTING = "Starting Portico";
 
 	private static final String TOMCAT_STARTED = "Tomcat started";
 
