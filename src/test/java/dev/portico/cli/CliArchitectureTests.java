@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.convert.DurationStyle;
 
-import static com.tngtech.archunit.base.DescribedPredicate.describe;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -31,16 +32,9 @@ class CliArchitectureTests {
 		classes().that()
 			.resideInAPackage("dev.portico.cli..")
 			.should()
-			.onlyDependOnClassesThat(describe(
-					"are in cli or protocol, the JDK, picocli, HdrHistogram, Jackson or " + "Boot's DurationStyle",
-					(type) -> type.getPackageName().startsWith("java.") || type.getPackageName().equals("java")
-							|| type.getPackageName().startsWith("dev.portico.cli")
-							|| type.getPackageName().equals("dev.portico.protocol")
-							|| type.getPackageName().startsWith("picocli")
-							|| type.getPackageName().startsWith("org.HdrHistogram")
-							|| type.getPackageName().startsWith("tools.jackson.")
-							|| type.getPackageName().equals("com.fasterxml.jackson.annotation")
-							|| type.isEquivalentTo(DurationStyle.class)))
+			.onlyDependOnClassesThat(resideInAnyPackage("java..", "dev.portico.cli..", "dev.portico.protocol..",
+					"picocli..", "org.HdrHistogram..", "tools.jackson..", "com.fasterxml.jackson.annotation..")
+				.or(equivalentTo(DurationStyle.class)))
 			.check(CLI);
 	}
 
