@@ -9,10 +9,7 @@ import dev.portico.support.ListenerTestSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/**
- * The bundled clients and a short bench run against Portico's own listeners, on loopback,
- * port 0.
- */
+/** The bundled clients and a short bench run against Portico's own listeners, on loopback, port 0. */
 class CliPorticoIntegrationTests extends ListenerTestSupport {
 
 	@Test
@@ -53,8 +50,8 @@ class CliPorticoIntegrationTests extends ListenerTestSupport {
 	@Test
 	void shouldVerifyEveryByteWhenBenchingAnEchoListener() {
 		Listener echo = start("cli-bench-echo", loopback(ListenerType.ECHO, false));
-		CliRun run = CliRun.of("bench", "echo", "--port", port(echo), "--conns", "8", "--pipeline", "2", "--warmup",
-				"0", "--duration", "1s", "--json");
+		CliRun run = CliRun.of("bench", "echo", "--port", port(echo), "--conns", "8", "--pipeline", "2",
+				"--warmup", "0", "--duration", "1s", "--json");
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		assertThat(run.out()).contains("\"mismatches\": 0", "\"errors\": 0", "\"survivors\": 8");
 	}
@@ -62,8 +59,8 @@ class CliPorticoIntegrationTests extends ListenerTestSupport {
 	@Test
 	void shouldVerifyEveryAnswerWhenBenchingAKeepAliveSearchListener() {
 		Listener search = start("cli-bench-search", loopback(ListenerType.SEARCH, true));
-		CliRun run = CliRun.of("bench", "search", "--keep-alive", "--port", port(search), "--conns", "4", "--pipeline",
-				"2", "--warmup", "0", "--duration", "1s", "--json");
+		CliRun run = CliRun.of("bench", "search", "--keep-alive", "--port", port(search), "--conns", "4",
+				"--pipeline", "2", "--warmup", "0", "--duration", "1s", "--json");
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		assertThat(run.out()).contains("\"mismatches\": 0", "\"errors\": 0");
 	}
