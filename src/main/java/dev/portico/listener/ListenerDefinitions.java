@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -69,10 +70,11 @@ public final class ListenerDefinitions {
 	}
 
 	/**
-	 * The names of the listeners configured under {@code portico.listeners}, as written.
+	 * The names of the listeners configured under {@code portico.listeners}, as written, in
+	 * alphabetical order (property sources do not all keep the order keys were written in).
 	 */
 	public Set<String> configuredNames(Iterable<ConfigurationPropertySource> sources) {
-		Set<String> names = new LinkedHashSet<>();
+		Set<String> names = new TreeSet<>();
 		for (ConfigurationPropertySource source : sources) {
 			if (source instanceof IterableConfigurationPropertySource iterable) {
 				iterable.stream()
