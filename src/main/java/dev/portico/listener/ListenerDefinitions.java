@@ -70,8 +70,9 @@ public final class ListenerDefinitions {
 	}
 
 	/**
-	 * The names of the listeners configured under {@code portico.listeners}, as written, in
-	 * alphabetical order (property sources do not all keep the order keys were written in).
+	 * The names of the listeners configured under {@code portico.listeners}, as written,
+	 * in alphabetical order (property sources do not all keep the order keys were written
+	 * in).
 	 */
 	public Set<String> configuredNames(Iterable<ConfigurationPropertySource> sources) {
 		Set<String> names = new TreeSet<>();
