@@ -8,8 +8,9 @@
 # (deploy/container/prometheus-check.sh), python3-yaml, curl.
 # Configuration: /etc/containers/containers.conf.d/50-portico.conf, a drop-in read after
 # containers.conf, so nothing of the machine's own file is overwritten:
-#   runtime = "runc"        crun fails on cgroup setups like these machines' (cgroup v1, no systemd)
-#   default_ulimits         podman's defaults ask for more open files than is permitted here
+#   runtime = "runc"        the runtime tested on these machines (cgroup v1, no systemd)
+#   default_ulimits         podman's defaults ask for more than is permitted here ("error
+#                           setting rlimit type 7: operation not permitted" on every run)
 #   cgroup_manager, events_logger: cgroupfs and a file, as there is no systemd
 # Idempotent: a second run changes nothing and takes about a second.
 set -euo pipefail
