@@ -50,7 +50,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --image) image=${2:?--image needs a tag}; shift 2 ;;
     -h | --help) usage; exit 0 ;;
-    --cluster) echo "--cluster is not there yet: it comes with cluster mode (see "Modes" at the top of deploy/container/test.sh)" >&2; exit 2 ;;
+    --cluster) echo "--cluster is not there yet: it comes with cluster mode (see 'Modes' at the top of deploy/container/test.sh)" >&2; exit 2 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
