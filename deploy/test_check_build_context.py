@@ -15,8 +15,8 @@ _spec = importlib.util.spec_from_file_location("context_checker", HERE / "check_
 checker = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(checker)
 
-# The allow-list as wave 1 shipped it: deploy/prepare-app.sh, which the Dockerfile copies, is missing.
-WAVE1_IGNORE = "*\n!.mvn/\n!mvnw\n!pom.xml\n!src/\n!config/\n!deploy/entrypoint.sh\n"
+# The allow-list as first shipped: deploy/prepare-app.sh, which the Dockerfile copies, is missing.
+FIRST_IGNORE = "*\n!.mvn/\n!mvnw\n!pom.xml\n!src/\n!config/\n!deploy/entrypoint.sh\n"
 
 
 def excluded(path, text):
@@ -34,8 +34,8 @@ class IgnoreRulesTests(unittest.TestCase):
         self.assertTrue(excluded("bench/x.sh", "*\n!src/\n"))
 
     def test_exception_for_one_file_should_not_include_its_siblings(self):
-        self.assertFalse(excluded("deploy/entrypoint.sh", WAVE1_IGNORE))
-        self.assertTrue(excluded("deploy/prepare-app.sh", WAVE1_IGNORE))
+        self.assertFalse(excluded("deploy/entrypoint.sh", FIRST_IGNORE))
+        self.assertTrue(excluded("deploy/prepare-app.sh", FIRST_IGNORE))
 
     def test_last_matching_pattern_should_decide(self):
         self.assertTrue(excluded("src/a.log", "*\n!src/\nsrc/*.log\n"))
@@ -78,13 +78,13 @@ class CheckTests(unittest.TestCase):
             code = checker.check(tmp / "Dockerfile", tmp)
         return code, out.getvalue()
 
-    def test_should_fail_on_the_wave1_build_context(self):
-        code, out = self.context(WAVE1_IGNORE, "FROM a\nCOPY deploy/entrypoint.sh deploy/prepare-app.sh ./\n")
+    def test_should_fail_on_the_first_shipped_build_context(self):
+        code, out = self.context(FIRST_IGNORE, "FROM a\nCOPY deploy/entrypoint.sh deploy/prepare-app.sh ./\n")
         self.assertEqual(code, 1)
         self.assertIn("FAIL  COPY deploy/entrypoint.sh deploy/prepare-app.sh ./: deploy/prepare-app.sh is left out", out)
 
     def test_should_pass_when_every_source_is_allowed(self):
-        code, out = self.context(WAVE1_IGNORE + "!deploy/prepare-app.sh\n",
+        code, out = self.context(FIRST_IGNORE + "!deploy/prepare-app.sh\n",
                                  "FROM a\nCOPY mvnw ./\nCOPY src/ src/\nCOPY deploy/*.sh ./\n")
         self.assertEqual(code, 0, out)
         self.assertIn("ok    src/ (1 files in the context)", out)
