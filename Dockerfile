@@ -39,17 +39,16 @@ RUN groupadd --system --gid 10001 portico \
 WORKDIR /app
 COPY --from=build /src/app/ app/
 COPY deploy/entrypoint.sh deploy/prepare-app.sh ./
-# config/ stays owned by root: the service only reads it. The search index is written back
-# through the API (temporary file, then rename, which needs a writable directory), so the
-# live copy lives in data/, owned by the service user and seeded with the shipped index.
-# A new named volume mounted on /app/data starts as a copy of it.
+# config/ stays owned by root: the service only reads it (config/search-index.json is the seed).
+# Index edits made through the API are written to data/search-index.json (temporary file, then
+# rename, which needs a writable directory): data/ is owned by the service user, and a named
+# volume mounted on /app/data keeps the edits across containers.
 COPY config/ config/
 RUN chmod 0755 entrypoint.sh prepare-app.sh \
  && ./prepare-app.sh \
  && mkdir data \
- && cp config/search-index.json data/search-index.json \
  && chown -R 10001:10001 data
-ENV PORTICO_SEARCH_INDEXFILE=data/search-index.json
+ENV PORTICO_SEARCH_DATADIR=/app/data
 # Numeric, so Kubernetes' runAsNonRoot can verify it.
 USER 10001:10001
 EXPOSE 8080 65432 65433 65434 65435/udp
