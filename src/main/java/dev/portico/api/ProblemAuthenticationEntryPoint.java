@@ -15,7 +15,10 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 
 import tools.jackson.databind.json.JsonMapper;
 
-/** Answers a missing or wrong credential with a 401 problem and a Basic challenge. */
+/**
+ * Answers a missing or wrong credential with a 401 problem and a Basic challenge; no challenge
+ * for requests marked {@code X-Requested-With: XMLHttpRequest}, such as the web console's.
+ */
 final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
 	private final JsonMapper jsonMapper;
@@ -35,7 +38,10 @@ final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint 
 				+ " portico.api.password");
 		problem.put("instance", request.getRequestURI());
 		response.setStatus(HttpStatus.UNAUTHORIZED.value());
-		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"portico\"");
+		// a challenge makes browsers pop their own login dialog over the web console, which asks itself
+		if (!"XMLHttpRequest".equals(request.getHeader("X-Requested-With"))) {
+			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"portico\"");
+		}
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		response.getOutputStream().write(this.jsonMapper.writeValueAsBytes(problem));
 	}
