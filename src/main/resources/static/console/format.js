@@ -10,7 +10,7 @@ export function bytes(value) {
     n /= 1024;
     unit++;
   }
-  const whole = Number.isInteger(n) || Math.abs(n) >= 100;
+  const whole = Number.isInteger(n) || Math.abs(n) >= 10;
   const digits = whole ? 0 : 1;
   return `${n.toFixed(digits)} ${UNITS[unit]}`;
 }
