@@ -120,8 +120,12 @@ final class ConsoleEvents implements SmartLifecycle, MeterBinder, EventStream.Ow
 		EventStream stream = new EventStream(emitter, this.properties.maxQueuedBytes().toBytes(), this.senders, this);
 		try {
 			long now = System.currentTimeMillis();
-			stream.offer(ConsoleEvent.named("history", now, historyJson()).withReconnect(RECONNECT_MILLIS));
-			stream.offer(ConsoleEvent.named("listeners", now, this.json.writeValueAsString(statuses(this.registry.list()))));
+			ConsoleEvent history = ConsoleEvent.named("history", now, historyJson()).withReconnect(RECONNECT_MILLIS);
+			ConsoleEvent figures = ConsoleEvent.named("listeners", now,
+					this.json.writeValueAsString(statuses(this.registry.list())));
+			stream.allow(history.size() + figures.size());
+			stream.offer(history);
+			stream.offer(figures);
 		}
 		catch (RuntimeException ex) {
 			stream.end(End.SHUTDOWN);

@@ -61,7 +61,7 @@ final class EventStream {
 
 	private final SseEmitter emitter;
 
-	private final long maxQueuedBytes;
+	private volatile long maxQueuedBytes;
 
 	private final Executor sender;
 
@@ -96,6 +96,14 @@ final class EventStream {
 
 	SseEmitter emitter() {
 		return this.emitter;
+	}
+
+	/**
+	 * Raise the bound by the size of the first events (history and figures), which grow with
+	 * the number of listeners: a new stream must never be dropped for what it was given first.
+	 */
+	void allow(long bytes) {
+		this.maxQueuedBytes += bytes;
 	}
 
 	/**
