@@ -6,6 +6,8 @@
 
 const KEY = 'portico.credentials';
 
+const WRONG = 'Wrong user name or password: Portico refused them. Try again.';
+
 /** A problem detail (RFC 9457) the API answered with, or a network failure. */
 export class ApiError extends Error {
   constructor(status, detail, problem) {
@@ -50,9 +52,21 @@ export class Api {
     this.onCredentialsChanged(null);
   }
 
+  /** Ask for credentials and check them with a harmless read before keeping them. */
   async signIn(reason) {
-    const given = await this.askCredentials(reason, null);
-    this.remember(given);
+    let error = null;
+    for (;;) {
+      const given = await this.askCredentials(reason, error);
+      const response = await fetch('api/console', {
+        headers: { 'X-Requested-With': 'XMLHttpRequest', Authorization: 'Basic ' + base64(`${given.username}:${given.password}`) },
+        cache: 'no-store',
+      });
+      if (response.status !== 401) {
+        this.remember(given);
+        return;
+      }
+      error = WRONG;
+    }
   }
 
   remember(credentials) {
@@ -83,7 +97,7 @@ export class Api {
   async obtainCredentials(write, refused) {
     const reason = write ? 'Changes need the API user name and password.'
       : 'This Portico needs credentials to read.';
-    const error = refused ? 'Wrong user name or password: Portico refused them. Try again.' : null;
+    const error = refused ? WRONG : null;
     const given = await this.askCredentials(reason, error);
     this.remember(given);
   }

@@ -741,7 +741,10 @@ document.addEventListener('click', (event) => {
       resetEntryForm();
       break;
     case 'sign-in':
-      run(() => api.signIn('Sign in once to change listeners, connections and the search index.'));
+      run(async () => {
+        await api.signIn('Sign in once to change listeners, connections and the search index.');
+        notice(`Signed in as ${api.username}.`);
+      });
       break;
     case 'sign-out':
       api.signOut();

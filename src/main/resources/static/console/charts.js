@@ -33,7 +33,7 @@ export class RateChart {
       series: [
         {},
         { label: 'in', stroke: IN, width: 1.5, fill: 'rgba(37, 99, 235, 0.08)', points: { show: false } },
-        { label: 'out', stroke: OUT, width: 1.5, points: { show: false } },
+        { label: 'out', stroke: OUT, width: 1.5, dash: [5, 3], points: { show: false } },
       ],
     }, this.data, container);
     this.observer = new ResizeObserver(() => this.resize());

@@ -311,16 +311,16 @@ final class ConsoleEvents implements SmartLifecycle, MeterBinder, EventStream.Ow
 						status.failure()));
 				differs = true;
 			}
-			if (before != null) {
-				ListenerStatus.Connections was = before.status.connections();
-				ListenerStatus.Connections is = status.connections();
-				long opened = Math.max(0, is.accepted() - was.accepted());
-				long rejected = Math.max(0, is.rejected() - was.rejected());
-				long closed = Math.max(0, opened - (is.active() - was.active()));
-				if (opened > 0 || closed > 0 || rejected > 0) {
-					connections.add(new ConnectionChange(status.name(), opened, closed, rejected, is.active()));
-					differs = true;
-				}
+			// a listener seen for the first time is compared with nothing: all its connections are news
+			ListenerStatus.Connections was = (before != null) ? before.status.connections()
+					: new ListenerStatus.Connections(0, 0, 0, Map.of());
+			ListenerStatus.Connections is = status.connections();
+			long opened = Math.max(0, is.accepted() - was.accepted());
+			long rejected = Math.max(0, is.rejected() - was.rejected());
+			long closed = Math.max(0, opened - (is.active() - was.active()));
+			if (opened > 0 || closed > 0 || rejected > 0) {
+				connections.add(new ConnectionChange(status.name(), opened, closed, rejected, is.active()));
+				differs = true;
 			}
 			if (differs) {
 				changed.add(status);

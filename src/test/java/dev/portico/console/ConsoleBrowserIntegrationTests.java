@@ -172,7 +172,7 @@ class ConsoleBrowserIntegrationTests {
 			sent += chunk.length * round / 6;
 			readExactly(client.getInputStream(), chunk.length * round / 6);
 			long expected = sent;
-			await().atMost(WAIT).until(() -> Long.parseLong(fieldValue("echo", "bytes.received")) == expected);
+			await().atMost(WAIT).ignoreExceptions().until(() -> Long.parseLong(fieldValue("echo", "bytes.received")) == expected);
 		}
 		assertThat(field("echo", "connections.active")).isEqualTo("2");
 		assertThat(Double.parseDouble(fieldValue("echo", "rates.bytes.received"))).isPositive();
@@ -183,13 +183,17 @@ class ConsoleBrowserIntegrationTests {
 		assertThat(driver.executeScript("return [...document.querySelectorAll('input, select, textarea')]"
 				+ ".filter((e) => e.labels.length === 0).length")).isEqualTo(0L);
 		screenshot("console-1280x800.png");
+		click(card("echo"), "connections");
+		await().atMost(WAIT).ignoreExceptions()
+			.until(() -> driver.findElements(By.cssSelector("#connections [data-connection]")).size() == 2);
+		fullPageScreenshot("console-1280-full-page.png");
 
 		phone();
-		await().atMost(WAIT).until(() -> viewportWidth() == 390);
+		await().atMost(WAIT).ignoreExceptions().until(() -> viewportWidth() == 390);
 		assertThat(horizontalOverflow()).as("pixels of horizontal scroll at 390x844").isZero();
 		// the connection table and the forms stack too
 		click(card("multiconn"), "connections");
-		await().atMost(WAIT).until(() -> driver.findElement(By.id("connections")).isDisplayed());
+		await().atMost(WAIT).ignoreExceptions().until(() -> driver.findElement(By.id("connections")).isDisplayed());
 		assertThat(horizontalOverflow()).as("pixels of horizontal scroll at 390x844 with connections").isZero();
 		driver.executeScript("window.scrollTo(0, 0)");
 		screenshot("console-390x844.png");
@@ -204,14 +208,14 @@ class ConsoleBrowserIntegrationTests {
 		for (int i = 0; i < 3; i++) {
 			connect(port);
 		}
-		await().atMost(Duration.ofSeconds(2))
+		await().atMost(Duration.ofSeconds(2)).ignoreExceptions()
 			.pollInterval(Duration.ofMillis(50))
 			.until(() -> field("multiconn", "connections.active").equals(Integer.toString(before + 3)));
 		assertThat(driver.executeScript("return window.notReloaded === true")).isEqualTo(Boolean.TRUE);
 		for (Socket socket : this.sockets) {
 			socket.close();
 		}
-		await().atMost(Duration.ofSeconds(2))
+		await().atMost(Duration.ofSeconds(2)).ignoreExceptions()
 			.pollInterval(Duration.ofMillis(50))
 			.until(() -> field("multiconn", "connections.active").equals(Integer.toString(before)));
 		assertThat(browserErrors()).isEmpty();
@@ -221,11 +225,11 @@ class ConsoleBrowserIntegrationTests {
 	void shouldStopAndStartAListenerAskingForCredentialsOnce() {
 		click(card("echo"), "stop");
 		signIn("admin", "browser-secret");
-		await().atMost(WAIT).until(() -> field("echo", "state").equals("STOPPED"));
+		await().atMost(WAIT).ignoreExceptions().until(() -> field("echo", "state").equals("STOPPED"));
 		assertThat(this.anonymous.json("/api/listeners/echo").path("state").asString()).isEqualTo("STOPPED");
 
 		click(card("echo"), "start");
-		await().atMost(WAIT).until(() -> field("echo", "state").equals("RUNNING"));
+		await().atMost(WAIT).ignoreExceptions().until(() -> field("echo", "state").equals("RUNNING"));
 		assertThat(dialogOpen()).as("asked for credentials a second time").isFalse();
 		assertThat(this.anonymous.json("/api/listeners/echo").path("state").asString()).isEqualTo("RUNNING");
 		// kept for the tab only: not in the address, not in storage that outlives the tab
@@ -240,15 +244,32 @@ class ConsoleBrowserIntegrationTests {
 	void shouldSayPlainlyWhenThePasswordIsWrongAndChangeNothing() {
 		click(card("echo"), "stop");
 		signIn("admin", "not-the-password");
-		await().atMost(WAIT).until(() -> dialogOpen() && driver.findElement(By.id("credentials-error")).isDisplayed());
+		await().atMost(WAIT).ignoreExceptions().until(() -> dialogOpen() && driver.findElement(By.id("credentials-error")).isDisplayed());
 		assertThat(text(By.id("credentials-error"))).contains("Wrong user name or password");
 		assertThat(this.anonymous.json("/api/listeners/echo").path("state").asString()).isEqualTo("RUNNING");
 		// the browser's own login dialog never showed: the only error is the refused request itself
 		assertThat(browserErrors()).isNotEmpty().allSatisfy((entry) -> assertThat(entry).contains("401"));
 		signIn("admin", "browser-secret");
-		await().atMost(WAIT).until(() -> field("echo", "state").equals("STOPPED"));
+		await().atMost(WAIT).ignoreExceptions().until(() -> field("echo", "state").equals("STOPPED"));
 		click(card("echo"), "start");
-		await().atMost(WAIT).until(() -> field("echo", "state").equals("RUNNING"));
+		await().atMost(WAIT).ignoreExceptions().until(() -> field("echo", "state").equals("RUNNING"));
+	}
+
+	@Test
+	void shouldCheckCredentialsWhenSigningInFromTheHeader() {
+		driver.findElement(By.cssSelector("[data-action='sign-in']")).click();
+		signIn("admin", "wrong");
+		await().atMost(WAIT).ignoreExceptions().until(() -> dialogOpen() && driver.findElement(By.id("credentials-error")).isDisplayed());
+		assertThat(text(By.id("credentials-error"))).contains("Wrong user name or password");
+		signIn("admin", "browser-secret");
+		await().atMost(WAIT).ignoreExceptions().until(() -> text(By.id("signed-in")).equals("Signed in as admin"));
+		click(card("udp"), "stop");
+		await().atMost(WAIT).ignoreExceptions().until(() -> field("udp", "state").equals("STOPPED"));
+		assertThat(dialogOpen()).isFalse();
+		click(card("udp"), "start");
+		await().atMost(WAIT).ignoreExceptions().until(() -> field("udp", "state").equals("RUNNING"));
+		driver.findElement(By.cssSelector("[data-action='sign-out']")).click();
+		assertThat(driver.executeScript("return sessionStorage.getItem('portico.credentials')")).isNull();
 	}
 
 	@Test
@@ -260,8 +281,8 @@ class ConsoleBrowserIntegrationTests {
 		type(form.findElement(By.name("bind")), "127.0.0.1");
 		form.findElement(By.cssSelector("[data-action='create']")).click();
 		signIn("admin", "browser-secret");
-		await().atMost(WAIT).until(() -> driver.findElements(By.cssSelector("[data-listener='made-in-browser']")).size() == 1);
-		await().atMost(WAIT).until(() -> field("made-in-browser", "state").equals("RUNNING"));
+		await().atMost(WAIT).ignoreExceptions().until(() -> driver.findElements(By.cssSelector("[data-listener='made-in-browser']")).size() == 1);
+		await().atMost(WAIT).ignoreExceptions().until(() -> field("made-in-browser", "state").equals("RUNNING"));
 		JsonNode created = this.anonymous.json("/api/listeners/made-in-browser");
 		assertThat(created.path("type").asString()).isEqualTo("multiconn");
 		assertThat(field("made-in-browser", "port")).isEqualTo(created.path("port").asString());
@@ -269,14 +290,14 @@ class ConsoleBrowserIntegrationTests {
 
 		click(card("made-in-browser"), "delete");
 		click(card("made-in-browser"), "confirm-delete");
-		await().atMost(WAIT).until(() -> driver.findElements(By.cssSelector("[data-listener='made-in-browser']")).isEmpty());
+		await().atMost(WAIT).ignoreExceptions().until(() -> driver.findElements(By.cssSelector("[data-listener='made-in-browser']")).isEmpty());
 		assertThat(this.anonymous.get("/api/listeners/made-in-browser").statusCode()).isEqualTo(404);
 		assertThat(browserErrors()).isEmpty();
 
 		// the API's own validation message, shown as it is
 		type(form.findElement(By.name("name")), "Not A Name");
 		form.findElement(By.cssSelector("[data-action='create']")).click();
-		await().atMost(WAIT).until(() -> driver.findElement(By.id("create-error")).isDisplayed());
+		await().atMost(WAIT).ignoreExceptions().until(() -> driver.findElement(By.id("create-error")).isDisplayed());
 		assertThat(text(By.id("create-error"))).contains("Invalid name 'Not A Name'");
 	}
 
@@ -286,7 +307,7 @@ class ConsoleBrowserIntegrationTests {
 		String remote = "127.0.0.1:" + client.getLocalPort();
 		click(card("multiconn"), "connections");
 		By row = By.xpath("//tr[@data-connection][td[@data-field='remoteAddress'][contains(., '" + remote + "')]]");
-		await().atMost(WAIT).until(() -> !driver.findElements(row).isEmpty());
+		await().atMost(WAIT).ignoreExceptions().until(() -> !driver.findElements(row).isEmpty());
 		type(driver.findElement(By.name("message")), "hello from the console");
 		driver.findElement(row).findElement(By.cssSelector("[data-action='push']")).click();
 		signIn("admin", "browser-secret");
@@ -300,7 +321,7 @@ class ConsoleBrowserIntegrationTests {
 
 		driver.findElement(row).findElement(By.cssSelector("[data-action='close-connection']")).click();
 		assertThat(client.getInputStream().read()).isEqualTo(-1);
-		await().atMost(WAIT).until(() -> driver.findElements(row).isEmpty());
+		await().atMost(WAIT).ignoreExceptions().until(() -> driver.findElements(row).isEmpty());
 		assertThat(browserErrors()).isEmpty();
 	}
 
@@ -309,13 +330,13 @@ class ConsoleBrowserIntegrationTests {
 		int searchPort = port("search");
 		assertThat(search(searchPort, "morpheus")).isEqualTo("Follow the white rabbit. \uD83D\uDC30");
 		By morpheus = By.cssSelector("[data-entry='morpheus']");
-		await().atMost(WAIT).until(() -> !driver.findElements(morpheus).isEmpty());
+		await().atMost(WAIT).ignoreExceptions().until(() -> !driver.findElements(morpheus).isEmpty());
 		driver.findElement(morpheus).findElement(By.cssSelector("[data-action='edit-entry']")).click();
 		WebElement form = driver.findElement(By.id("entry-form"));
 		type(form.findElement(By.name("value")), "Take the red pill.");
 		form.findElement(By.cssSelector("[data-action='save-entry']")).click();
 		signIn("admin", "browser-secret");
-		await().atMost(WAIT).until(() -> driver.findElement(morpheus)
+		await().atMost(WAIT).ignoreExceptions().until(() -> driver.findElement(morpheus)
 			.findElement(By.cssSelector("[data-field='value']"))
 			.getText()
 			.equals("Take the red pill."));
@@ -324,10 +345,10 @@ class ConsoleBrowserIntegrationTests {
 		type(form.findElement(By.name("key")), "neo");
 		type(form.findElement(By.name("value")), "The One.");
 		form.findElement(By.cssSelector("[data-action='save-entry']")).click();
-		await().atMost(WAIT).until(() -> !driver.findElements(By.cssSelector("[data-entry='neo']")).isEmpty());
+		await().atMost(WAIT).ignoreExceptions().until(() -> !driver.findElements(By.cssSelector("[data-entry='neo']")).isEmpty());
 		assertThat(search(searchPort, "neo")).isEqualTo("The One.");
 		driver.findElement(By.cssSelector("[data-entry='neo'] [data-action='delete-entry']")).click();
-		await().atMost(WAIT).until(() -> driver.findElements(By.cssSelector("[data-entry='neo']")).isEmpty());
+		await().atMost(WAIT).ignoreExceptions().until(() -> driver.findElements(By.cssSelector("[data-entry='neo']")).isEmpty());
 		assertThat(search(searchPort, "neo")).isEqualTo("No match for 'neo'.");
 		assertThat(browserErrors()).isEmpty();
 		this.operator.putText("/api/search/entries/morpheus", "Follow the white rabbit. \uD83D\uDC30");
@@ -413,7 +434,7 @@ class ConsoleBrowserIntegrationTests {
 
 	/** Answer the credentials form, which must be showing (it is asked for by the first change). */
 	private static void signIn(String username, String password) {
-		await().atMost(WAIT).until(ConsoleBrowserIntegrationTests::dialogOpen);
+		await().atMost(WAIT).ignoreExceptions().until(ConsoleBrowserIntegrationTests::dialogOpen);
 		WebElement dialog = driver.findElement(By.id("credentials"));
 		type(dialog.findElement(By.name("username")), username);
 		type(dialog.findElement(By.name("password")), password);
@@ -457,6 +478,14 @@ class ConsoleBrowserIntegrationTests {
 		Files.createDirectories(SCREENSHOTS);
 		Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
 		Files.copy(shot, SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	/** The whole page, not only the viewport, through the DevTools protocol. */
+	private static void fullPageScreenshot(String name) throws IOException {
+		Files.createDirectories(SCREENSHOTS);
+		Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
+				Map.of("format", "png", "captureBeyondViewport", true));
+		Files.write(SCREENSHOTS.resolve(name), java.util.Base64.getDecoder().decode((String) shot.get("data")));
 	}
 
 	/** The page re-renders live figures every second: read again if an element was replaced. */
