@@ -12,7 +12,11 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 
-/** Answers a missing or wrong credential with a 401 problem and a Basic challenge. */
+/**
+ * Answers a missing or wrong credential with a 401 problem and a Basic challenge; no
+ * challenge for requests marked {@code X-Requested-With: XMLHttpRequest}, such as the web
+ * console's.
+ */
 final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
 	private final JsonMapper jsonMapper;
@@ -24,7 +28,11 @@ final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint 
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException authException) throws IOException {
-		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"portico\"");
+		// a challenge makes browsers pop their own login dialog over the web console,
+		// which asks itself
+		if (!"XMLHttpRequest".equals(request.getHeader("X-Requested-With"))) {
+			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"portico\"");
+		}
 		ProblemResponses.write(request, response, this.jsonMapper, HttpStatus.UNAUTHORIZED,
 				"This operation needs HTTP Basic credentials: portico.api.username and portico.api.password");
 	}
