@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -167,6 +168,17 @@ public final class ListenerDefinitions {
 			throw keys.invalid("type", id, "unknown listener type: use one of " + valid);
 		}
 		return type;
+	}
+
+	/**
+	 * The keys a listener of this type takes besides {@code type}, {@code port} and
+	 * {@code bind} (the options of an API request), kebab case, sorted.
+	 */
+	public Set<String> optionKeys(ListenerType type) {
+		return knownKeys(type).keySet()
+			.stream()
+			.filter((key) -> !ADDRESS_KEYS.contains(key))
+			.collect(Collectors.toCollection(TreeSet::new));
 	}
 
 	/** Every key the type accepts, kebab case, with the type of its value. */
