@@ -44,10 +44,13 @@ import tools.jackson.databind.json.JsonMapper;
  * depend on the listener's type and are checked by {@link ListenerDefinitions}.
  *
  * <p>
- * Environment variables are not checked, as Boot's own check leaves them out: a
- * Kubernetes Service named {@code portico} puts {@code PORTICO_SERVICE_HOST},
- * {@code PORTICO_PORT} and friends into every pod's environment, and scripts may set
- * {@code PORTICO_*} variables of their own.
+ * Environment variables and JVM system properties are not checked, as Boot's own check
+ * leaves them out: a Kubernetes Service named {@code portico} puts
+ * {@code PORTICO_SERVICE_HOST}, {@code PORTICO_PORT} and friends into every pod's
+ * environment, scripts set {@code PORTICO_*} variables of their own, and tools pass
+ * {@code -Dportico.*} properties meant for themselves (the soak test's duration).
+ * Configuration files, arguments, {@code SPRING_APPLICATION_JSON} and test properties are
+ * checked.
  */
 class UnknownKeysCheck implements EnvironmentPostProcessor, Ordered {
 
@@ -109,6 +112,7 @@ class UnknownKeysCheck implements EnvironmentPostProcessor, Ordered {
 	private static boolean isChecked(PropertySource<?> source) {
 		return !(source instanceof SystemEnvironmentPropertySource)
 				&& !StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME.equals(source.getName())
+				&& !StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME.equals(source.getName())
 				&& !"configurationProperties".equals(source.getName());
 	}
 

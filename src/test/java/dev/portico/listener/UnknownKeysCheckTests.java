@@ -82,8 +82,12 @@ class UnknownKeysCheckTests {
 	}
 
 	@Test
-	void shouldIgnoreEnvironmentVariablesSuchAsKubernetesServiceLinks() {
+	void shouldIgnoreEnvironmentVariablesSuchAsKubernetesServiceLinksAndSystemProperties() {
 		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.replace(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME,
+					new MapPropertySource(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME,
+							Map.of("portico.soak.duration", "90s")));
 		environment.getPropertySources()
 			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
 					new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
