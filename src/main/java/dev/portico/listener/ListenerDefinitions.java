@@ -171,6 +171,17 @@ public final class ListenerDefinitions {
 		return type;
 	}
 
+	/**
+	 * The keys a listener of this type takes besides {@code type}, {@code port} and
+	 * {@code bind} (the options of an API request), kebab case, sorted.
+	 */
+	public Set<String> optionKeys(ListenerType type) {
+		return knownKeys(type).keySet()
+			.stream()
+			.filter((key) -> !ADDRESS_KEYS.contains(key))
+			.collect(Collectors.toCollection(TreeSet::new));
+	}
+
 	/** Every key the type accepts, kebab case, with the type of its value. */
 	private static Map<String, Class<?>> knownKeys(ListenerType type) {
 		Map<String, Class<?>> known = new TreeMap<>();
