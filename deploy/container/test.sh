@@ -185,7 +185,8 @@ run_single() {
     python3 "$root/deploy/smoke_traffic.py" 127.0.0.1 "$echo" "$multi" "$search" "$udp"
 
   local password
-  password=$("$engine" logs "$a" 2>&1 | sed -n "s/.*Using generated API password for user 'admin': \([^ ]*\).*/\1/p" | head -n 1)
+  # the start-up summary shows a generated password as "  password  <value> (generated for this run only ..."
+  password=$("$engine" logs "$a" 2>&1 | sed -n 's/^ *password  *\([^ ]*\) (generated for this run only.*/\1/p' | head -n 1)
   check "an API password is generated and logged when none is set" test -n "$password"
   check "PUT /api/search/entries/$key without credentials: 401" sh -c '
     code=$(curl -s -o /dev/null -w "%{http_code}" -m 10 -X PUT -H "Content-Type: text/plain" \
