@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Portico measured against Netty's EchoServer and a Python selectors echo server: one run, one
-# machine, loopback only, the same verifying load generator (java -jar portico.jar bench) for all.
+# machine, loopback only, the same verifying load generator (java -jar target/portico.jar bench) for all.
 #
 #   bench/compare.sh                 # full run, about 5 minutes
 #   DUR=1s WARM=1s HOLD_CONNS=1000 bench/compare.sh    # a quick check of the script itself
@@ -60,7 +60,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 	./mvnw -q -B package -DskipTests
 	./mvnw -q -B -f bench/netty-echo/pom.xml package
 fi
-PORTICO_JAR=$(ls "$ROOT"/target/portico-*.jar | grep -v original | head -1)
+PORTICO_JAR=$ROOT/target/portico.jar
 NETTY_JAR=$ROOT/bench/netty-echo/target/netty-echo.jar
 BENCH=("$JAVA" -jar "$PORTICO_JAR" bench)
 

@@ -7,7 +7,7 @@
 #   bench/startup.sh            (after ./mvnw -DskipTests package; RUNS=5 by default)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-jar=$root/target/portico-0.1.0.jar
+jar=$root/target/portico.jar
 java=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 [[ -x $java ]] || java=$(command -v java)
 runs=${RUNS:-5}
@@ -59,10 +59,10 @@ echo "|---|---|---|"
 measure "java -jar portico.jar" -jar "$jar"
 "$java" -Djarmode=tools -jar "$jar" extract --destination "$work/app" > /dev/null
 if "$java" -XX:AOTCacheOutput="$work/app/portico.aot" -Dspring.context.exit=onRefresh \
-		-jar "$work/app/portico-0.1.0.jar" "${args[@]}" > "$work/train.log" 2>&1 && [[ -f $work/app/portico.aot ]]; then
-	measure "extracted jar + AOT cache" -XX:AOTCache="$work/app/portico.aot" -jar "$work/app/portico-0.1.0.jar"
+		-jar "$work/app/portico.jar" "${args[@]}" > "$work/train.log" 2>&1 && [[ -f $work/app/portico.aot ]]; then
+	measure "extracted jar + AOT cache" -XX:AOTCache="$work/app/portico.aot" -jar "$work/app/portico.jar"
 	measure "extracted jar + AOT cache, C1 only, Serial GC" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
-		-XX:AOTCache="$work/app/portico.aot" -jar "$work/app/portico-0.1.0.jar"
+		-XX:AOTCache="$work/app/portico.aot" -jar "$work/app/portico.jar"
 else
 	echo "(no AOT cache: this JDK does not support -XX:AOTCacheOutput; Java 24+ does)"
 fi

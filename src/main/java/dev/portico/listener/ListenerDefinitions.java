@@ -7,12 +7,12 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -70,10 +70,12 @@ public final class ListenerDefinitions {
 	}
 
 	/**
-	 * The names of the listeners configured under {@code portico.listeners}, as written.
+	 * The names of the listeners configured under {@code portico.listeners}, as written,
+	 * in alphabetical order (property sources do not all keep the order keys were written
+	 * in).
 	 */
 	public Set<String> configuredNames(Iterable<ConfigurationPropertySource> sources) {
-		Set<String> names = new LinkedHashSet<>();
+		Set<String> names = new TreeSet<>();
 		for (ConfigurationPropertySource source : sources) {
 			if (source instanceof IterableConfigurationPropertySource iterable) {
 				iterable.stream()
@@ -201,6 +203,17 @@ public final class ListenerDefinitions {
 			throw keys.invalid("type", id, "unknown listener type: use one of " + valid);
 		}
 		return type;
+	}
+
+	/**
+	 * The keys a listener of this type takes besides {@code type}, {@code port} and
+	 * {@code bind} (the options of an API request), kebab case, sorted.
+	 */
+	public Set<String> optionKeys(ListenerType type) {
+		return knownKeys(type).keySet()
+			.stream()
+			.filter((key) -> !ADDRESS_KEYS.contains(key))
+			.collect(Collectors.toCollection(TreeSet::new));
 	}
 
 	/**

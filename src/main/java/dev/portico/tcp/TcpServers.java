@@ -18,12 +18,13 @@ import dev.portico.listener.ListenerDefinition;
  * Builds the {@link TcpServer} of a TCP listener: what every TCP listener type does in
  * its {@code create}, with the service-wide parts they share (the buffer budget, the
  * watchdog's scheduler, thread settings, the TLS contexts of Spring Boot's SSL bundles).
- * A TCP listener type takes {@link #OPTION_TYPES} and checks them with {@link #check}.
+ * Every {@link TcpListenerType} takes {@link #OPTION_TYPES} and checks them with
+ * {@link #check}.
  */
 public final class TcpServers implements DisposableBean {
 
 	/** The option records every TCP listener takes. */
-	public static final List<Class<? extends Record>> OPTION_TYPES = List.of(TcpOptions.class, EdgeOptions.class);
+	static final List<Class<? extends Record>> OPTION_TYPES = List.of(TcpOptions.class, EdgeOptions.class);
 
 	/** A listener whose type takes no {@link EdgeOptions}: plain TCP, no PROXY header. */
 	private static final EdgeOptions PLAIN = new EdgeOptions(EdgeOptions.ProxyProtocol.OFF, List.of(),

@@ -1,29 +1,22 @@
 package dev.portico.web;
 
-import java.util.UUID;
-import java.util.regex.Pattern;
+import tools.jackson.databind.json.JsonMapper;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
-import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.actuate.info.InfoEndpoint;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusScrapeEndpoint;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.boot.security.autoconfigure.web.servlet.PathRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
-
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.portico.api.ApiProperties;
 
@@ -37,14 +30,6 @@ import dev.portico.api.ApiProperties;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class ApiSecurityConfiguration {
-
-	private static final Log logger = LogFactory.getLog(ApiSecurityConfiguration.class);
-
-	/**
-	 * A password already encoded for a {@code DelegatingPasswordEncoder}, such as
-	 * {@code {bcrypt}...}.
-	 */
-	private static final Pattern ENCODED = Pattern.compile("^\\{.+}.*$");
 
 	@Bean
 	SecurityFilterChain porticoSecurityFilterChain(HttpSecurity http, ApiProperties properties, JsonMapper jsonMapper)
@@ -66,6 +51,13 @@ class ApiSecurityConfiguration {
 				requests
 					.requestMatchers("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui.html", "/swagger-ui/**", "/error")
 					.permitAll();
+				// what a browser opens first: the console, its files, the favicon and the
+				// Actuator index; none carries data, so none may challenge
+				requests
+					.requestMatchers(HttpMethod.GET, "/", "/index.html", "/console/**", "/webjars/**", "/favicon.ico")
+					.permitAll();
+				requests.requestMatchers(PathRequest.toStaticResources().atCommonLocations()).permitAll();
+				requests.requestMatchers(EndpointRequest.toLinks()).permitAll();
 				if (openReads) {
 					requests.requestMatchers(HttpMethod.GET, "/api/**").permitAll();
 					requests.requestMatchers(HttpMethod.HEAD, "/api/**").permitAll();
@@ -79,22 +71,13 @@ class ApiSecurityConfiguration {
 		return http.build();
 	}
 
+	/**
+	 * The API user. Its generated password (when none is configured) is made on first use
+	 * and shown only in the start-up summary ({@link StartupSummary}).
+	 */
 	@Bean
-	UserDetailsService porticoApiUser(ApiProperties properties) {
-		String password = properties.password();
-		if (password == null || password.isEmpty()) {
-			password = UUID.randomUUID().toString();
-			logger.warn(String.format(
-					"%n%nUsing generated API password for user '%s': %s%n%n"
-							+ "Set portico.api.password to choose one; this generated password is for this run only.%n",
-					properties.username(), password));
-			password = "{noop}" + password;
-		}
-		else if (!ENCODED.matcher(password).matches()) {
-			password = "{noop}" + password;
-		}
-		return new InMemoryUserDetailsManager(
-				User.withUsername(properties.username()).password(password).roles("OPERATOR").build());
+	ApiCredentials porticoApiUser(ApiProperties properties, Environment environment) {
+		return new ApiCredentials(properties, environment);
 	}
 
 }

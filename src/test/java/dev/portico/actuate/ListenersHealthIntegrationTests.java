@@ -68,7 +68,8 @@ class ListenersHealthIntegrationTests {
 		// a port conflict must not get the process restarted
 		assertThat(client.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 
-		Matcher generated = Pattern.compile("API password for user 'admin': (\\S+)").matcher(output.getOut());
+		Matcher generated = Pattern.compile("\\n  password +(\\S+) \\(generated for this run only")
+			.matcher(output.getOut());
 		assertThat(generated.find()).as("the generated password is logged").isTrue();
 		HttpTestClient operator = client.withCredentials("admin", generated.group(1));
 		assertThat(client.withCredentials("admin", "guess").delete("/api/listeners/held").statusCode()).isEqualTo(401);

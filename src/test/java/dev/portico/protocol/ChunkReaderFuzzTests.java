@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Fuzz test of the echo listener's {@link ChunkReader}: whatever sizes the reads come in,
  * every byte comes out once, in order, in chunks of 1 to the maximum. Inputs replayed in
  * every build live in
- * {@code src/test/resources/dev/portico/codec/ChunkReaderFuzzTestsInputs/<method>/}.
+ * {@code src/test/resources/dev/portico/protocol/ChunkReaderFuzzTestsInputs/<method>/}.
  */
 class ChunkReaderFuzzTests {
 
