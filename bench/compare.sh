@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Portico measured against Netty's EchoServer and a Python selectors echo server: one run, one
 # machine, loopback only, the same verifying load generator (java -jar target/portico.jar bench) for all.
+# TLS echo and TLS handshakes are measured against the same Netty server with SslHandler on a second
+# port (the JDK's TLS provider on both sides; a test certificate made with openssl for the run).
 #
 #   bench/compare.sh                 # full run, about 5 minutes
 #   DUR=1s WARM=1s HOLD_CONNS=1000 bench/compare.sh    # a quick check of the script itself
@@ -9,7 +11,7 @@
 # HOLD_CONNS (default 10000), HOLD_DUR (default 10s), SKIP_BUILD=1 (use the jars already built),
 # MAX_SECONDS (runs not started after this many seconds of measuring are skipped, default 480),
 # SERVERS (default "portico netty python"), OUT (results directory, default bench/results/<time>).
-# Ports used: 17001-17005 and 17080 (Portico), 17100 (Netty), 17200-17201 (Python).
+# Ports used: 17001-17006 and 17080 (Portico), 17100-17101 (Netty), 17200-17201 (Python).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -86,6 +88,16 @@ wait_tcp() { # port seconds
 	done
 }
 
+# --- a test certificate for the TLS runs ----------------------------------------------------------
+TLS=0
+if command -v openssl >/dev/null; then
+	mkdir -p "$OUT/tls"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+		-keyout "$OUT/tls/key.pem" -out "$OUT/tls/cert.pem" -subj /CN=localhost \
+		-addext subjectAltName=IP:127.0.0.1,DNS:localhost 2> "$OUT/tls/openssl.log" && TLS=1
+fi
+(( TLS )) || log "no openssl: TLS runs skipped"
+
 # --- servers -------------------------------------------------------------------------------------
 # The same heap cap for both JVM servers, as a container's memory limit would set it: without
 # one the JVM may grow its heap to a quarter of the machine's memory, and RSS with it.
@@ -99,6 +111,13 @@ start_portico() {
 		--portico.listeners.multiconn.bind=127.0.0.1 --portico.listeners.multiconn.max-connections=12000
 		--portico.listeners.udp.type=udp --portico.listeners.udp.port=17004
 		--portico.listeners.udp.bind=127.0.0.1 --portico.listeners.udp.reply=echo)
+	if (( TLS )); then
+		args+=(--spring.ssl.bundle.pem.bench.keystore.certificate="file:$OUT/tls/cert.pem"
+			--spring.ssl.bundle.pem.bench.keystore.private-key="file:$OUT/tls/key.pem"
+			--portico.listeners.echo-tls.type=echo --portico.listeners.echo-tls.port=17006
+			--portico.listeners.echo-tls.bind=127.0.0.1 --portico.listeners.echo-tls.max-connections=12000
+			--portico.listeners.echo-tls.ssl.bundle=bench)
+	fi
 	if (( HAS_SEARCH )); then
 		# A copy of the default index, so nothing the run does can touch the repository's file.
 		cp "$ROOT/config/search-index.json" "$OUT/search-index.json"
@@ -118,7 +137,9 @@ start_portico() {
 }
 start_netty() {
 	# shellcheck disable=SC2086 # SERVER_JAVA_OPTS splits into options
-	"$JAVA" $SERVER_JAVA_OPTS -jar "$NETTY_JAR" 17100 127.0.0.1 > "$OUT/netty.log" 2>&1 &
+	local tls=()
+	(( TLS )) && tls=(--tls-port 17101 --cert "$OUT/tls/cert.pem" --key "$OUT/tls/key.pem")
+	"$JAVA" $SERVER_JAVA_OPTS -jar "$NETTY_JAR" 17100 127.0.0.1 "${tls[@]}" > "$OUT/netty.log" 2>&1 &
 	PID_OF[netty]=$!
 	PIDS+=($!)
 	wait_tcp 17100 30
@@ -184,6 +205,23 @@ for target in "${TARGETS[@]}"; do
 	read -r label port pid <<< "$target"
 	run "stream 16KiB x10" "$label" "$pid" stream --port "$port" --conns 10 --size 16384 \
 		--duration "$DUR" --warmup "$WARM"
+done
+# TLS: echo at 100 connections, then handshakes per second (a new connection and a full
+# handshake per message), Portico's TLS echo listener against Netty's SslHandler echo.
+TLS_TARGETS=()
+if (( TLS )); then
+	[[ " $SERVERS " == *" portico "* ]] && TLS_TARGETS+=("portico-echo 17006 ${PID_OF[portico]}")
+	[[ " $SERVERS " == *" netty "* ]] && TLS_TARGETS+=("netty 17101 ${PID_OF[netty]}")
+fi
+for target in "${TLS_TARGETS[@]}"; do
+	read -r label port pid <<< "$target"
+	run "tls echo 64B x100" "$label" "$pid" echo --port "$port" --conns 100 --size 64 \
+		--tls --ca "$OUT/tls/cert.pem" --duration "$DUR" --warmup "$WARM"
+done
+for target in "${TLS_TARGETS[@]}"; do
+	read -r label port pid <<< "$target"
+	run "tls handshakes x10" "$label" "$pid" connect --port "$port" --conns 10 --size 64 \
+		--tls --ca "$OUT/tls/cert.pem" --duration "$DUR" --warmup "$WARM"
 done
 if [[ " $SERVERS " == *" portico "* ]]; then
 	if (( HAS_SEARCH )); then

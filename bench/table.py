@@ -20,15 +20,17 @@ def ratio(a, b):
 def main(path):
     rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
     rate = {(r["test"], r["server"]): (r["result"] or {}).get("msgPerSec") for r in rows}
+    cpu = {(r["test"], r["server"]): (r["result"] or {}).get("serverCpuMicrosPerMsg") for r in rows}
     netty_echo_100 = rate.get(("echo 64B x100", "netty"))
     print("| test | server | msg/s | MB/s | p50 us | p99 us | p99.9 us | errors | mismatches "
-          "| server CPU us/msg | server RSS MiB (peak) | bench loop busy % | Portico/Netty | Portico/Python | notes |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+          "| server CPU us/msg | server RSS MiB (peak) | bench loop busy % | Portico/Netty | CPU/msg vs Netty "
+          "| Portico/Python | notes |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         res = r["result"] or {}
         test, server = r["test"], r["server"]
         mine = res.get("msgPerSec")
-        vs_netty = vs_python = "-"
+        vs_netty = vs_python = cpu_vs_netty = "-"
         notes = []
         if server.startswith("portico"):
             if test.startswith("search"):
@@ -39,6 +41,12 @@ def main(path):
             elif not test.startswith("hold"):
                 vs_netty = ratio(mine, rate.get((test, "netty")))
                 vs_python = ratio(mine, rate.get((test, "python")))
+                mine_cpu, netty_cpu = res.get("serverCpuMicrosPerMsg"), cpu.get((test, "netty"))
+                if mine_cpu is not None and mine_cpu >= 0 and netty_cpu is not None and netty_cpu > 0:
+                    cpu_vs_netty = ratio(mine_cpu, netty_cpu)
+        if test.startswith("tls") and res.get("handshakes"):
+            notes.append(f"{res.get('handshakesPerSec', 0):,.0f} handshakes/s, "
+                         f"{res.get('handshakeMillisMean', 0):.2f} ms connect+handshake")
         if test.startswith("hold") and res:
             notes.append(f"survivors {res['survivors']:,}/{res['conns']:,}, late beats {res['late']:,}")
         if test.startswith("udp") and res:
@@ -58,7 +66,7 @@ def main(path):
               f"| {fmt(lat.get('p99'))} | {fmt(lat.get('p999'))} | {res.get('errors', '-')} "
               f"| {res.get('mismatches', '-')} | {fmt(res.get('serverCpuMicrosPerMsg'), 1)} | {rss} "
               f"| {fmt(res.get('generatorBusyPercent'))} "
-              f"| {vs_netty} | {vs_python} | {'; '.join(notes)} |")
+              f"| {vs_netty} | {cpu_vs_netty} | {vs_python} | {'; '.join(notes)} |")
 
 
 if __name__ == "__main__":

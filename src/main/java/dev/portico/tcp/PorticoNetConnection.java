@@ -157,6 +157,12 @@ final class PorticoNetConnection<T> extends TcpNetConnection {
 
 	@Override
 	public Object getPayload() {
+		if (this.state.closeReason() != null) {
+			// Portico closed it (after a bad frame, an answer, a timeout): the read loop
+			// ends here, whatever the reader still holds (a decoder's sticky failure
+			// would otherwise be handed out again and again)
+			throw new SoftEndOfStreamException("Closed by Portico: " + this.state.closeReason());
+		}
 		try {
 			T unit = this.reader.read(countingStream());
 			this.state.receivedMessage();

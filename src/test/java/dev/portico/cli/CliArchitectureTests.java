@@ -32,9 +32,10 @@ class CliArchitectureTests {
 		classes().that()
 			.resideInAPackage("dev.portico.cli..")
 			.should()
-			.onlyDependOnClassesThat(resideInAnyPackage("java..", "dev.portico.cli..", "dev.portico.protocol..",
-					"picocli..", "org.HdrHistogram..", "tools.jackson..", "com.fasterxml.jackson.annotation..")
-				.or(equivalentTo(DurationStyle.class)))
+			.onlyDependOnClassesThat(
+					resideInAnyPackage("java..", "javax.net.ssl..", "dev.portico.cli..", "dev.portico.protocol..",
+							"picocli..", "org.HdrHistogram..", "tools.jackson..", "com.fasterxml.jackson.annotation..")
+						.or(equivalentTo(DurationStyle.class)))
 			.check(CLI);
 	}
 

@@ -110,7 +110,8 @@ class CliBenchTests {
 			assertThat(json.propertyNames()).containsExactly("mode", "target", "conns", "size", "pipeline", "seconds",
 					"messages", "bytes", "msgPerSec", "mbPerSec", "latencyMicros", "sent", "errors", "mismatches",
 					"connectFailures", "connects", "survivors", "timeouts", "lost", "late", "serverCpuMicrosPerMsg",
-					"serverPeakRssKib", "serverRssKib", "generatorCpuMicrosPerMsg", "generatorBusyPercent");
+					"serverPeakRssKib", "serverRssKib", "generatorCpuMicrosPerMsg", "generatorBusyPercent", "tls",
+					"proxyProtocol", "handshakes", "handshakeMillisMean", "handshakesPerSec");
 			assertThat(json.get("latencyMicros").propertyNames()).containsExactly("p50", "p99", "p999", "max");
 			assertThat(json.get("target").asString()).isEqualTo("127.0.0.1:" + server.port());
 			// The layout scripts already parse: Python's json.dumps, "key": value,

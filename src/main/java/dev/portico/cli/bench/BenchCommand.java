@@ -21,6 +21,7 @@ import dev.portico.cli.support.DurationConverter;
 import dev.portico.cli.support.Endpoints;
 import dev.portico.cli.support.ExitCode;
 import dev.portico.cli.support.ServerAddress;
+import dev.portico.cli.support.TlsOptions;
 import dev.portico.protocol.DefaultPorts;
 
 /** The {@code bench} command: a verifying load generator for every listener type. */
@@ -34,17 +35,23 @@ import dev.portico.protocol.DefaultPorts;
 				"  hold    --conns connections held open, one echo per --interval      " + DefaultPorts.ECHO,
 				"  search  requests with known answers, --keep-alive or one per        " + DefaultPorts.SEARCH,
 				"          connection",
+				"  connect a new connection per --size B echo (with --tls: a full      " + DefaultPorts.ECHO,
+				"          handshake each): connections or handshakes per second",
 				"  udp     --size B datagrams echoed back; counts replies and loss     " + DefaultPorts.UDP,
 				"%nServer figures (CPU per message, RSS) need the server's process on this",
 				"machine: --server-url (bench reads the PID from URL/actuator/info; the",
 				"server needs management.info.process.enabled=true) or --server-pid.",
-				"Without either, none are reported." })
+				"Without either, none are reported.",
+				"%nWith --tls every TCP mode speaks TLS (handshakes are timed and counted;",
+				"bench checks the server's certificate chain against --ca, not its name).",
+				"--proxy-protocol v1|v2 sends a PROXY header first, as HAProxy would, for a",
+				"client address of its own per connection (198.18.0.0/15)." })
 public class BenchCommand implements Callable<Integer> {
 
 	@Spec
 	CommandSpec spec;
 
-	@Parameters(index = "0", paramLabel = "MODE", description = "echo, stream, hold, search or udp.")
+	@Parameters(index = "0", paramLabel = "MODE", description = "echo, stream, hold, search, connect or udp.")
 	BenchMode mode;
 
 	@Mixin
@@ -104,6 +111,13 @@ public class BenchCommand implements Callable<Integer> {
 	@Option(names = "--json", description = "Print one JSON object to stdout (the summary goes to stderr).")
 	boolean json;
 
+	@Mixin
+	TlsOptions tls = new TlsOptions();
+
+	@Option(names = "--proxy-protocol", paramLabel = "v1|v2",
+			description = "Send a PROXY protocol header first on every connection (the listener needs proxy-protocol).")
+	BenchConfig.ProxyVersion proxyProtocol;
+
 	@Override
 	public Integer call() throws InterruptedException {
 		PrintWriter out = this.spec.commandLine().getOut();
@@ -158,9 +172,16 @@ public class BenchCommand implements Callable<Integer> {
 		// bounded.
 		require((long) size * pipeline * this.conns <= 1024L * 1024 * 1024,
 				"--size x --pipeline x --conns must stay under 1 GiB of buffers");
+		require(this.mode != BenchMode.udp || (!this.tls.enabled() && this.proxyProtocol == null),
+				"udp has neither TLS nor the PROXY protocol");
+		if (this.tls.enabled()) {
+			// set up once, before the load: a bad --ca or --cert fails here in one line
+			this.tls.context();
+		}
 		return new BenchConfig(this.mode, Endpoints.resolve(this.server.host(), port), this.conns, size, pipeline,
 				this.duration, this.warmup, this.rate, timeout, this.interval, this.keepAlive, this.threads,
-				this.maxPendingConnects, serverPid(progress));
+				this.maxPendingConnects, serverPid(progress), this.tls.enabled() ? this.tls::engine : null,
+				this.proxyProtocol);
 	}
 
 	/** The server process to report on, or 0 for none: no guessing. */

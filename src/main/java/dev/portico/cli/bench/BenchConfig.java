@@ -2,6 +2,9 @@ package dev.portico.cli.bench;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLEngine;
 
 /**
  * One load run's settings, resolved from the command line.
@@ -21,9 +24,23 @@ import java.time.Duration;
  * @param threads selector threads
  * @param maxPendingConnects connection attempts in flight at once
  * @param serverPid the server process to read CPU time and RSS from, or 0
+ * @param tls a new client TLS engine per connection, or {@code null} for plain TCP
+ * @param proxyProtocol the PROXY protocol header each connection sends first, or
+ * {@code null} for none
  */
 public record BenchConfig(BenchMode mode, InetSocketAddress address, int conns, int size, int pipeline,
 		Duration duration, Duration warmup, long rate, Duration timeout, Duration interval, boolean keepAlive,
-		int threads, int maxPendingConnects, long serverPid) {
+		int threads, int maxPendingConnects, long serverPid, Supplier<SSLEngine> tls, ProxyVersion proxyProtocol) {
+
+	/** The PROXY protocol version bench writes. */
+	public enum ProxyVersion {
+
+		/** HAProxy's {@code send-proxy}: a text line. */
+		v1,
+
+		/** HAProxy's {@code send-proxy-v2}: binary. */
+		v2
+
+	}
 
 }

@@ -19,6 +19,12 @@ public enum BenchMode {
 	/** Search requests with known answers, on one connection each or kept alive. */
 	search(0, 1),
 
+	/**
+	 * A new connection per message: connect (and, with TLS, a full handshake), one echo,
+	 * close; measures connections, or handshakes, per second.
+	 */
+	connect(64, 1),
+
 	/** Datagrams echoed by a UDP listener; counts replies and loss. */
 	udp(64, 1);
 

@@ -45,13 +45,20 @@ import tools.jackson.databind.json.JsonMapper;
  * @param generatorBusyPercent how busy the generator's selector threads were, 100 meaning
  * every one of them used a whole CPU (then the generator, not the server, was the limit),
  * or -1
+ * @param tls whether the connections spoke TLS
+ * @param proxyProtocol the PROXY protocol version sent first ({@code v1}, {@code v2}), or
+ * null
+ * @param handshakes TLS handshakes completed in the window
+ * @param handshakeMillisMean mean time from starting to connect to the end of the
+ * handshake, in the window, or 0
  */
 @JsonPropertyOrder({ "mode", "target", "conns", "size", "pipeline", "seconds", "messages", "bytes", "msgPerSec",
 		"mbPerSec", "latencyMicros" })
 public record BenchResult(String mode, String target, int conns, int size, int pipeline, double seconds, long messages,
 		long bytes, Latency latencyMicros, long sent, long errors, long mismatches, long connectFailures, long connects,
 		long survivors, long timeouts, long lost, long late, double serverCpuMicrosPerMsg, long serverPeakRssKib,
-		long serverRssKib, double generatorCpuMicrosPerMsg, double generatorBusyPercent) {
+		long serverRssKib, double generatorCpuMicrosPerMsg, double generatorBusyPercent, boolean tls,
+		String proxyProtocol, long handshakes, double handshakeMillisMean) {
 
 	/**
 	 * Python's {@code json.dumps} layout ({@code "key": value, ...}), as scripts reading
@@ -69,6 +76,12 @@ public record BenchResult(String mode, String target, int conns, int size, int p
 	@JsonProperty("mbPerSec")
 	public double megabytesPerSecond() {
 		return round((this.seconds > 0) ? this.bytes / this.seconds / 1e6 : 0, 3);
+	}
+
+	/** TLS handshakes per second in the window. */
+	@JsonProperty("handshakesPerSec")
+	public double handshakesPerSecond() {
+		return round((this.seconds > 0) ? this.handshakes / this.seconds : 0, 1);
 	}
 
 	/** One JSON object, for scripts. */
@@ -92,7 +105,13 @@ public record BenchResult(String mode, String target, int conns, int size, int p
 			out.printf(Locale.ROOT, "  generator   %.2f us CPU/msg (this process), selector threads %.0f%% busy%n",
 					this.generatorCpuMicrosPerMsg, this.generatorBusyPercent);
 		}
-		out.printf(Locale.ROOT, "  connections %d established, %d open at the end%n", this.connects, this.survivors);
+		out.printf(Locale.ROOT, "  connections %d established, %d open at the end%s%n", this.connects, this.survivors,
+				(this.proxyProtocol != null) ? ", each after a PROXY " + this.proxyProtocol + " header" : "");
+		if (this.tls) {
+			out.printf(Locale.ROOT,
+					"  tls         %,d handshakes in the window (%,.1f/s), %.2f ms mean connect+handshake%n",
+					this.handshakes, handshakesPerSecond(), this.handshakeMillisMean);
+		}
 		if ("udp".equals(this.mode)) {
 			out.printf(Locale.ROOT, "  udp         %d lost, %d late of %d sent (%.2f%% loss)%n", this.lost, this.late,
 					this.sent, (this.sent > 0) ? 100.0 * this.lost / this.sent : 0);

@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Echo, stream and hold modes: sends messages cut from the connection's deterministic
- * byte stream and checks that every byte comes back, in order, exactly once. Echo has no
- * framing, so message {@code k} is simply the stream bytes
- * {@code [k * size, (k + 1) * size)}.
+ * Echo, stream, hold and connect modes: sends messages cut from the connection's
+ * deterministic byte stream and checks that every byte comes back, in order, exactly
+ * once. Echo has no framing, so message {@code k} is simply the stream bytes
+ * {@code [k * size, (k + 1) * size)}. In connect mode each connection carries one message
+ * and is replaced by a new one.
  */
 final class EchoConn extends TcpConn {
 
@@ -31,6 +32,14 @@ final class EchoConn extends TcpConn {
 	}
 
 	@Override
+	void onConnecting(long now) {
+		// a new connection (connect mode): its stream starts again
+		this.sent = 0;
+		this.done = 0;
+		this.received = 0;
+	}
+
+	@Override
 	void onConnected(long now) throws IOException {
 		if (this.config.mode() != BenchMode.hold) {
 			send(now);
@@ -51,7 +60,7 @@ final class EchoConn extends TcpConn {
 
 	@Override
 	void beat(long now) throws IOException {
-		if (!isOpen() || this.connecting) {
+		if (!isOpen() || settingUp()) {
 			return;
 		}
 		if (this.sent > this.done) {
@@ -100,6 +109,11 @@ final class EchoConn extends TcpConn {
 			this.stats.completed(this.size, now - this.sendTimes[(int) (this.done % this.window)]);
 			this.done++;
 		}
+		if (this.config.mode() == BenchMode.connect && this.done > 0) {
+			close();
+			this.worker.reconnect(this);
+			return;
+		}
 		if (this.config.mode() != BenchMode.hold) {
 			send(now);
 		}
@@ -107,6 +121,9 @@ final class EchoConn extends TcpConn {
 
 	@Override
 	void checkTimeout(long now) {
+		if (handshakeTimedOut(now)) {
+			return;
+		}
 		if (isOpen() && !this.connecting && this.done < this.sent
 				&& now - this.sendTimes[(int) (this.done % this.window)] > this.config.timeout().toNanos()) {
 			this.stats.timeouts.incrementAndGet();

@@ -77,6 +77,7 @@ public final class LoadGenerator {
 		Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
 		workers.forEach((w) -> latency.add(w.stats.latency));
 		long messages = sum(workers, (s) -> s.messages.get());
+		long handshakes = sum(workers, (s) -> s.handshakes.get());
 		long windowNanos = windowEnd - windowStart;
 		BenchResult.Latency latencyMicros = new BenchResult.Latency(micros(latency, 50), micros(latency, 99),
 				micros(latency, 99.9), (latency.getTotalCount() > 0) ? micros(latency.getMaxValue()) : 0);
@@ -92,12 +93,16 @@ public final class LoadGenerator {
 				(server != null) ? server.statusKib("VmRSS") : -1, perMessage(selfBefore, selfAfter, messages),
 				(loopsBefore >= 0 && loopsAfter >= 0)
 						? BenchResult.round(100.0 * (loopsAfter - loopsBefore) / (windowNanos * (double) threads), 1)
-						: -1);
+						: -1,
+				this.config.tls() != null,
+				(this.config.proxyProtocol() != null) ? this.config.proxyProtocol().name() : null, handshakes,
+				(handshakes > 0) ? BenchResult.round(sum(workers, (s) -> s.handshakeNanos.get()) / 1e6 / handshakes, 3)
+						: 0);
 	}
 
 	private Conn newConn(Worker worker, int id) {
 		return switch (this.config.mode()) {
-			case echo, stream, hold -> new EchoConn(worker, id);
+			case echo, stream, hold, connect -> new EchoConn(worker, id);
 			case search -> new SearchConn(worker, id);
 			case udp -> new UdpConn(worker, id);
 		};

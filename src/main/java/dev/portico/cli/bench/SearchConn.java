@@ -175,6 +175,9 @@ final class SearchConn extends TcpConn {
 
 	@Override
 	void checkTimeout(long now) {
+		if (handshakeTimedOut(now)) {
+			return;
+		}
 		if (!isOpen() || this.connecting) {
 			return;
 		}

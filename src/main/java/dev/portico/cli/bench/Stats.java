@@ -42,6 +42,15 @@ final class Stats {
 
 	final AtomicLong connects = new AtomicLong();
 
+	/** TLS handshakes completed inside the measured window. */
+	final AtomicLong handshakes = new AtomicLong();
+
+	/**
+	 * Time from starting to connect to the end of the handshake, summed over the window's
+	 * handshakes.
+	 */
+	final AtomicLong handshakeNanos = new AtomicLong();
+
 	/**
 	 * Latency in nanoseconds; only the worker thread records, the generator reads after
 	 * join.
@@ -49,6 +58,13 @@ final class Stats {
 	final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
 
 	volatile boolean measuring;
+
+	void handshake(long nanos) {
+		if (this.measuring) {
+			this.handshakes.incrementAndGet();
+			this.handshakeNanos.addAndGet(nanos);
+		}
+	}
 
 	void completed(long payloadBytes, long latencyNanos) {
 		this.allMessages.incrementAndGet();

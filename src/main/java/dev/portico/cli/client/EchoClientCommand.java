@@ -21,6 +21,7 @@ import dev.portico.cli.support.Endpoints;
 import dev.portico.cli.support.ExitCode;
 import dev.portico.cli.support.ServerAddress;
 import dev.portico.cli.support.Timeout;
+import dev.portico.cli.support.TlsOptions;
 import dev.portico.protocol.DefaultPorts;
 
 /** The tutorial echo client: sends TEXT and prints what the server sends back. */
@@ -37,6 +38,9 @@ public class EchoClientCommand implements Callable<Integer> {
 	@Mixin
 	Timeout timeout = new Timeout(Duration.ofSeconds(5));
 
+	@Mixin
+	TlsOptions tls = new TlsOptions();
+
 	@Parameters(paramLabel = "TEXT", arity = "1..*", description = "Text to send (several words are joined by spaces).")
 	List<String> text;
 
@@ -46,7 +50,7 @@ public class EchoClientCommand implements Callable<Integer> {
 		String target = this.server.describe();
 		byte[] received = new byte[sent.length];
 		int total = 0;
-		try (Socket socket = this.server.connect(this.timeout.get())) {
+		try (Socket socket = this.tls.connect(this.server, this.timeout.get())) {
 			socket.getOutputStream().write(sent);
 			socket.getOutputStream().flush();
 			// Echo has no framing: the bytes may come back in any number of chunks.

@@ -29,6 +29,8 @@ import dev.portico.cli.support.Endpoints;
 import dev.portico.cli.support.ExitCode;
 import dev.portico.cli.support.ServerAddress;
 import dev.portico.cli.support.Timeout;
+import dev.portico.cli.support.TlsChannel;
+import dev.portico.cli.support.TlsOptions;
 import dev.portico.protocol.DefaultPorts;
 
 /**
@@ -53,18 +55,25 @@ public class MulticonnClientCommand implements Callable<Integer> {
 	@Mixin
 	Timeout timeout = new Timeout(Duration.ofSeconds(10));
 
+	@Mixin
+	TlsOptions tls = new TlsOptions();
+
 	@Override
 	public Integer call() throws IOException {
 		if (this.conns < 1) {
 			throw new CliException("--conns must be at least 1", ExitCode.USAGE);
 		}
 		InetSocketAddress address = this.server.resolve();
+		if (this.tls.enabled()) {
+			this.tls.context();
+		}
 		String target = this.server.describe();
 		PrintWriter out = this.spec.commandLine().getOut();
 		List<Connection> connections = new ArrayList<>();
 		try (Selector selector = Selector.open()) {
 			for (int i = 1; i <= this.conns; i++) {
-				Connection connection = new Connection(i);
+				Connection connection = new Connection(i, this.tls.enabled()
+						? new TlsChannel(this.tls.engine(this.server.host(), address.getPort())) : null);
 				connection.channel = SocketChannel.open();
 				connection.channel.configureBlocking(false);
 				connection.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -165,9 +174,14 @@ public class MulticonnClientCommand implements Callable<Integer> {
 
 		final ByteArrayOutputStream received = new ByteArrayOutputStream();
 
-		final ByteBuffer readBuffer = ByteBuffer.allocate(4096);
+		final ByteBuffer readBuffer = ByteBuffer.allocate(32 * 1024);
+
+		/** TLS over the channel, or null. */
+		final TlsChannel tls;
 
 		SocketChannel channel;
+
+		boolean handshaking;
 
 		int sent;
 
@@ -175,8 +189,9 @@ public class MulticonnClientCommand implements Callable<Integer> {
 
 		String failure;
 
-		Connection(int id) {
+		Connection(int id, TlsChannel tls) {
 			this.id = id;
+			this.tls = tls;
 			this.expected = String.join("", MESSAGES).getBytes(StandardCharsets.UTF_8);
 			for (String message : MESSAGES) {
 				this.outbound.add(ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)));
@@ -191,39 +206,60 @@ public class MulticonnClientCommand implements Callable<Integer> {
 				if (key.isConnectable()) {
 					this.channel.finishConnect();
 					key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-					return false;
+					this.handshaking = this.tls != null;
+					if (!this.handshaking) {
+						return false;
+					}
 				}
-				if (key.isReadable()) {
-					this.readBuffer.clear();
-					int n = this.channel.read(this.readBuffer);
-					if (n < 0) {
-						this.failure = "closed by the server after " + this.received.size() + " bytes";
-						closeQuietly();
-						return true;
+				if (this.handshaking) {
+					// TLS first: the tutorial's exchange starts once the session is up
+					this.handshaking = !this.tls.handshake(this.channel);
+					key.interestOps((this.handshaking && !this.tls.hasPendingOutput()) ? SelectionKey.OP_READ
+							: SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+					if (this.handshaking || !this.tls.hasBufferedInput()) {
+						return false;
 					}
-					this.received.write(this.readBuffer.array(), 0, n);
-					if (this.received.size() >= this.expected.length) {
-						this.done = true;
-						closeQuietly();
-						return true;
+				}
+				if (key.isReadable() || (this.tls != null && this.tls.hasBufferedInput())) {
+					do {
+						this.readBuffer.clear();
+						int n = (this.tls != null) ? this.tls.read(this.channel, this.readBuffer)
+								: this.channel.read(this.readBuffer);
+						if (n < 0) {
+							this.failure = "closed by the server after " + this.received.size() + " bytes";
+							closeQuietly();
+							return true;
+						}
+						this.received.write(this.readBuffer.array(), 0, n);
+						if (this.received.size() >= this.expected.length) {
+							this.done = true;
+							closeQuietly();
+							return true;
+						}
 					}
+					while (this.tls != null && this.tls.hasBufferedInput());
 				}
 				if (key.isValid() && key.isWritable()) {
 					ByteBuffer next = this.outbound.peek();
 					if (next != null) {
-						this.sent += this.channel.write(next);
+						this.sent += (this.tls != null) ? this.tls.write(this.channel, next) : this.channel.write(next);
 						if (!next.hasRemaining()) {
 							this.outbound.poll();
 						}
 					}
-					if (this.outbound.isEmpty()) {
+					else if (this.tls != null) {
+						// nothing left to send: push out what TLS still holds
+						this.tls.write(this.channel, ByteBuffer.allocate(0));
+					}
+					if (this.outbound.isEmpty() && (this.tls == null || !this.tls.hasPendingOutput())) {
 						key.interestOps(SelectionKey.OP_READ);
 					}
 				}
 				return false;
 			}
 			catch (IOException ex) {
-				this.failure = Endpoints.reason(ex, MulticonnClientCommand.this.timeout.get());
+				this.failure = (this.handshaking ? "TLS handshake failed: " : "")
+						+ Endpoints.reason(ex, MulticonnClientCommand.this.timeout.get());
 				closeQuietly();
 				return true;
 			}

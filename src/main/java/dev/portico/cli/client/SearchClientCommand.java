@@ -24,6 +24,7 @@ import dev.portico.cli.support.ExitCode;
 import dev.portico.cli.support.SearchRequests;
 import dev.portico.cli.support.ServerAddress;
 import dev.portico.cli.support.Timeout;
+import dev.portico.cli.support.TlsOptions;
 import dev.portico.protocol.DefaultPorts;
 import dev.portico.protocol.SearchFrameDecoder;
 import dev.portico.protocol.SearchMessage;
@@ -50,6 +51,9 @@ public class SearchClientCommand implements Callable<Integer> {
 	@Mixin
 	Timeout timeout = new Timeout(Duration.ofSeconds(5));
 
+	@Mixin
+	TlsOptions tls = new TlsOptions();
+
 	@Parameters(index = "0", paramLabel = "ACTION", description = "'search', or anything else for a binary request.")
 	String action;
 
@@ -62,7 +66,7 @@ public class SearchClientCommand implements Callable<Integer> {
 				: SearchRequests.binary((this.action + this.value).getBytes(StandardCharsets.UTF_8));
 		String target = this.server.describe();
 		SearchMessage answer;
-		try (Socket socket = this.server.connect(this.timeout.get())) {
+		try (Socket socket = this.tls.connect(this.server, this.timeout.get())) {
 			socket.getOutputStream().write(request);
 			socket.getOutputStream().flush();
 			answer = read(socket.getInputStream(), target);
