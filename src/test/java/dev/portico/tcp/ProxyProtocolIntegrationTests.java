@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -58,6 +60,9 @@ class ProxyProtocolIntegrationTests extends ListenerTestSupport {
 
 	@Autowired
 	private QueueChannel proxyTap;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	@DynamicPropertySource
 	static void bundles(DynamicPropertyRegistry registry) {
@@ -143,12 +148,18 @@ class ProxyProtocolIntegrationTests extends ListenerTestSupport {
 	@Test
 	void shouldCloseAndCountAConnectionWithoutAHeaderWhenRequired() throws Exception {
 		Listener echo = start("proxy-missing", Keys.of("echo", 0, "proxy-protocol", "required"));
+		FunctionCounter counted = this.meters.get("portico.errors")
+			.tag("listener", "proxy-missing")
+			.tag("kind", "proxy-protocol")
+			.functionCounter();
+		assertThat(counted.count()).as("the meter exists at 0 from the start").isZero();
 
 		try (Socket direct = Sockets.connect(echo.port())) {
 			direct.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes());
 			assertClosedWithoutAnswer(direct);
 		}
 		await().atMost(5, TimeUnit.SECONDS).until(() -> echo.stats().errors("proxy-protocol") == 1);
+		assertThat(counted.count()).isEqualTo(1);
 		assertThat(echo.connections()).isEmpty();
 	}
 

@@ -24,10 +24,13 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -55,6 +58,9 @@ class TlsListenerIntegrationTests extends ListenerTestSupport {
 	private static final TestCertificates certificates = TestCertificates.get();
 
 	private static Path reloadDirectory;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	@DynamicPropertySource
 	static void bundles(DynamicPropertyRegistry registry) throws IOException {
@@ -204,6 +210,11 @@ class TlsListenerIntegrationTests extends ListenerTestSupport {
 	@Test
 	void shouldCloseAndCountPlainBytesOnATlsPortWhileOthersAreServed() throws Exception {
 		Listener echo = start("tls-plain", Keys.of("echo", 0, "ssl.bundle", "server"));
+		FunctionCounter counted = this.meters.get("portico.errors")
+			.tag("listener", "tls-plain")
+			.tag("kind", "tls")
+			.functionCounter();
+		assertThat(counted.count()).as("the meter exists at 0 from the start").isZero();
 
 		try (Socket plain = Sockets.connect(echo.port());
 				SSLSocket good = connect(echo.port(), certificates.clientContext())) {
@@ -214,6 +225,7 @@ class TlsListenerIntegrationTests extends ListenerTestSupport {
 		}
 		await().atMost(5, TimeUnit.SECONDS).until(() -> echo.stats().errors("tls") == 1);
 		assertThat(echo.stats().errorsTotal()).isEqualTo(1);
+		assertThat(counted.count()).isEqualTo(1);
 	}
 
 	@Test
