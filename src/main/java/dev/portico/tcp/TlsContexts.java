@@ -1,6 +1,5 @@
 package dev.portico.tcp;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,12 +79,16 @@ final class TlsContexts {
 	 * @param context the context handshakes run in
 	 * @param protocols the protocols the bundle enables, or {@code null} for the JDK's
 	 * @param ciphers the cipher suites the bundle enables, or {@code null} for the JDK's
+	 * @param enabledProtocols the protocols a server socket of this context accepts
 	 */
-	record ServerTls(String bundle, SSLContext context, String[] protocols, String[] ciphers) {
+	record ServerTls(String bundle, SSLContext context, String[] protocols, String[] ciphers,
+			List<String> enabledProtocols) {
 
 		static ServerTls of(String name, SslBundle bundle) {
 			SslOptions options = bundle.getOptions();
-			return new ServerTls(name, bundle.createSslContext(), options.getEnabledProtocols(), options.getCiphers());
+			SSLContext context = bundle.createSslContext();
+			return new ServerTls(name, context, options.getEnabledProtocols(), options.getCiphers(),
+					enabledProtocols(context, options.getEnabledProtocols()));
 		}
 
 		/** Applies the bundle's choices and the listener's client authentication. */
@@ -104,14 +107,13 @@ final class TlsContexts {
 			}
 		}
 
-		/** The protocols a server socket of this context accepts. */
-		List<String> enabledProtocols() {
-			if (this.protocols != null) {
-				return List.of(this.protocols);
+		private static List<String> enabledProtocols(SSLContext context, String[] protocols) {
+			if (protocols != null) {
+				return List.of(protocols);
 			}
-			SSLEngine engine = this.context.createSSLEngine();
+			SSLEngine engine = context.createSSLEngine();
 			engine.setUseClientMode(false);
-			return Arrays.asList(engine.getEnabledProtocols());
+			return List.of(engine.getEnabledProtocols());
 		}
 
 	}

@@ -138,6 +138,13 @@ class OpenApiConfiguration {
 			}
 			options.setDescription(keys.toString());
 		}
+		Schema ssl = fields.get("ssl");
+		if (ssl != null) {
+			ssl.setDescription("TLS for a TCP listener (the same as options.ssl): {\"bundle\": the name of an SSL"
+					+ " bundle configured as spring.ssl.bundle.pem.<name> or spring.ssl.bundle.jks.<name>,"
+					+ " \"client-auth\": \"none\" | \"want\" | \"need\", \"handshake-timeout\": \"10s\"};"
+					+ " a bundle that is not configured is refused");
+		}
 	}
 
 	private static Schema<Object> problemSchema() {
