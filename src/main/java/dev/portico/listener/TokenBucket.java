@@ -43,6 +43,11 @@ public final class TokenBucket {
 		return false;
 	}
 
+	/** Give back a token taken for something that turned out not to count. */
+	public void refund() {
+		this.tokens = Math.min(this.capacity, this.tokens + 1);
+	}
+
 	/** How long until a token is available: 0 if one is now. */
 	public long nanosUntilToken(long nowNanos) {
 		refill(nowNanos);
