@@ -66,6 +66,12 @@ class ApiSecurityConfiguration {
 				requests
 					.requestMatchers("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui.html", "/swagger-ui/**", "/error")
 					.permitAll();
+				// the web console's page and its static files; what it reads and changes
+				// follows
+				// the rules below
+				requests
+					.requestMatchers(HttpMethod.GET, "/", "/index.html", "/console/**", "/webjars/**", "/favicon.ico")
+					.permitAll();
 				if (openReads) {
 					requests.requestMatchers(HttpMethod.GET, "/api/**").permitAll();
 					requests.requestMatchers(HttpMethod.HEAD, "/api/**").permitAll();

@@ -118,7 +118,10 @@ final class CrossSiteWriteFilter extends OncePerRequestFilter {
 		if (bareHost.startsWith("[") && bareHost.endsWith("]")) {
 			bareHost = bareHost.substring(1, bareHost.length() - 1);
 		}
-		return lowerScheme + "://" + bareHost + ":" + effectivePort;
+		// an IPv6 address in brackets, whether the host came with them (a URL) or not (a
+		// server name)
+		String urlHost = (bareHost.indexOf(':') >= 0) ? "[" + bareHost + "]" : bareHost;
+		return lowerScheme + "://" + urlHost + ":" + effectivePort;
 	}
 
 	/**
