@@ -86,7 +86,7 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 		this.listener = listener;
 		this.options = options;
 		this.shared = shared;
-		this.acceptPolicy = new AcceptPolicy(options);
+		this.acceptPolicy = new AcceptPolicy(options, shared.connectionLimit());
 		this.watchdog = new Watchdog(this, options);
 		this.handler = handlerFactory.apply(this);
 	}

@@ -26,9 +26,12 @@ public final class TcpServers implements DisposableBean {
 
 	private final BeanFactory beanFactory;
 
+	private final ConnectionLimit connectionLimit;
+
 	TcpServers(BufferBudget budget, int platformThreads, ScheduledExecutorService scheduler,
-			ApplicationEventPublisher eventPublisher, BeanFactory beanFactory) {
+			ApplicationEventPublisher eventPublisher, BeanFactory beanFactory, ConnectionLimit connectionLimit) {
 		this.budget = budget;
+		this.connectionLimit = connectionLimit;
 		this.platformThreads = platformThreads;
 		this.scheduler = scheduler;
 		this.eventPublisher = eventPublisher;
@@ -49,6 +52,10 @@ public final class TcpServers implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.scheduler.shutdownNow();
+	}
+
+	ConnectionLimit connectionLimit() {
+		return this.connectionLimit;
 	}
 
 	BufferBudget budget() {
