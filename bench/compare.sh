@@ -111,14 +111,17 @@ start_portico() {
 		--portico.listeners.echo.bind=127.0.0.1 --portico.listeners.echo.max-connections=12000
 		--portico.listeners.multiconn.type=multiconn --portico.listeners.multiconn.port=17002
 		--portico.listeners.multiconn.bind=127.0.0.1 --portico.listeners.multiconn.max-connections=12000
+		--portico.listeners.echo.max-connections-per-ip=0 --portico.listeners.multiconn.max-connections-per-ip=0
+		--portico.max-connections=30000
 		--portico.listeners.udp.type=udp --portico.listeners.udp.port=17004
-		--portico.listeners.udp.bind=127.0.0.1 --portico.listeners.udp.reply=echo)
+		--portico.listeners.udp.bind=127.0.0.1 --portico.listeners.udp.reply=echo
+		--portico.listeners.udp.reply-rate-per-source=0)
 	if (( TLS )); then
 		args+=(--spring.ssl.bundle.pem.bench.keystore.certificate="file:$OUT/tls/cert.pem"
 			--spring.ssl.bundle.pem.bench.keystore.private-key="file:$OUT/tls/key.pem"
 			--portico.listeners.echo-tls.type=echo --portico.listeners.echo-tls.port=17006
 			--portico.listeners.echo-tls.bind=127.0.0.1 --portico.listeners.echo-tls.max-connections=12000
-			--portico.listeners.echo-tls.ssl.bundle=bench)
+			--portico.listeners.echo-tls.max-connections-per-ip=0 --portico.listeners.echo-tls.ssl.bundle=bench)
 	fi
 	if (( HAS_SEARCH )); then
 		# A copy of the default index, so nothing the run does can touch the repository's file.

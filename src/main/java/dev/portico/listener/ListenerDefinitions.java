@@ -108,8 +108,8 @@ public final class ListenerDefinitions {
 	 */
 	public ListenerDefinition fromRequest(String name, Map<String, ?> keys) {
 		if (name == null || !NAME.matcher(name).matches()) {
-			throw new InvalidDefinitionException("name", name, "",
-					"Invalid name '" + name + "': use 1 to 40 lower-case letters, digits and dashes, e.g. \"echo-2\"");
+			throw new InvalidDefinitionException("name", name, "", "Invalid name '" + InputText.quote(name)
+					+ "': use 1 to 40 lower-case letters, digits and dashes, e.g. \"echo-2\"");
 		}
 		Map<String, Object> source = new LinkedHashMap<>();
 		flatten(REQUEST.toString(), "", keys, source);
@@ -127,7 +127,7 @@ public final class ListenerDefinitions {
 			if (value instanceof Map<?, ?> nested) {
 				if (!path.isEmpty()) {
 					throw new InvalidDefinitionException(name, value, "",
-							"Option '" + name + "' must be a single value");
+							"Option '" + InputText.quote(name) + "' must be a single value");
 				}
 				flatten(prefix, name + ".", nested, source);
 			}
@@ -136,7 +136,7 @@ public final class ListenerDefinitions {
 				for (Object item : values) {
 					if (item instanceof Map || item instanceof Iterable) {
 						throw new InvalidDefinitionException(name, value, "",
-								"Option '" + name + "' must be a single value or a list of them");
+								"Option '" + InputText.quote(name) + "' must be a single value or a list of them");
 					}
 					items.add(String.valueOf(item));
 				}
@@ -198,7 +198,7 @@ public final class ListenerDefinitions {
 		if (type == null) {
 			if (keys.request) {
 				throw new InvalidDefinitionException("type", id, "",
-						"Unknown listener type '" + id + "': use one of " + valid);
+						"Unknown listener type '" + InputText.quote(id) + "': use one of " + valid);
 			}
 			throw keys.invalid("type", id, "unknown listener type: use one of " + valid);
 		}
@@ -377,13 +377,13 @@ public final class ListenerDefinitions {
 			String configurationKey = key.isEmpty() ? this.prefix.toString() : this.prefix + "." + key;
 			String detail;
 			if (key.equals("port")) {
-				detail = "Invalid port " + value + ": use 0 to 65535 (0 binds any free port)";
+				detail = "Invalid port " + InputText.quote(value) + ": use 0 to 65535 (0 binds any free port)";
 			}
 			else if (value == null) {
 				detail = "Invalid '" + key + "': " + reason;
 			}
 			else {
-				detail = "Invalid value '" + value + "' for '" + key + "': " + reason;
+				detail = "Invalid value '" + InputText.quote(value) + "' for '" + key + "': " + reason;
 			}
 			return new InvalidDefinitionException(configurationKey, value, reason, detail);
 		}
@@ -391,7 +391,7 @@ public final class ListenerDefinitions {
 		InvalidDefinitionException unknown(String key, Object value, String valid) {
 			String configurationKey = this.prefix + "." + key;
 			return new InvalidDefinitionException(configurationKey, value, "unknown key: use one of " + valid,
-					"Unknown option '" + key + "': use one of " + valid);
+					"Unknown option '" + InputText.quote(key) + "': use one of " + valid);
 		}
 
 	}

@@ -29,7 +29,7 @@ class TcpConfiguration {
 			return thread;
 		});
 		return new TcpServers(bufferBudget, properties.platformThreads(), watchdog, eventPublisher, beanFactory,
-				new TlsContexts(sslBundles));
+				ConnectionLimit.forProcess(properties.maxConnections()), new TlsContexts(sslBundles));
 	}
 
 }

@@ -19,9 +19,14 @@ import dev.portico.listener.Within;
  * @param platformThreads per TCP listener, how many connections at once are served on
  * platform threads before virtual threads (Java 21+) take the rest; default 0: all
  * virtual. On Java 17 every connection has a platform thread.
+ * @param maxConnections TCP connections open at once across all listeners; past it the
+ * next connection is closed at accept and counted (reason {@code max-connections-total});
+ * default 10000, lowered at start if the process's file descriptor limit minus 1024
+ * cannot hold it
  */
 @Validated
 @ConfigurationProperties("portico")
 public record TcpProperties(@DefaultValue("256MB") @Within(max = "64GB") DataSize maxBufferedBytes,
-		@DefaultValue("0") @Min(0) @Max(100_000) int platformThreads) {
+		@DefaultValue("0") @Min(0) @Max(100_000) int platformThreads,
+		@DefaultValue("10000") @Min(1) @Max(1_000_000) int maxConnections) {
 }

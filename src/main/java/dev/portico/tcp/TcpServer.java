@@ -104,7 +104,7 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 		this.options = options;
 		this.edge = edge;
 		this.shared = shared;
-		this.acceptPolicy = new AcceptPolicy(options);
+		this.acceptPolicy = new AcceptPolicy(options, shared.connectionLimit());
 		this.watchdog = new Watchdog(this, options, edge);
 		this.setup = ConnectionSetup.of(this, edge, shared.tlsContexts());
 		this.handler = handlerFactory.apply(this);
@@ -319,7 +319,7 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 		ConnectionState state = net.state();
 		// addNewConnection runs on the single accept thread, so count-then-add cannot
 		// race
-		RejectReason refused = this.acceptPolicy.admit(this.connections.size() + this.settingUp.size());
+		RejectReason refused = this.acceptPolicy.admit(state.id(), this.connections.size() + this.settingUp.size());
 		if (refused != null) {
 			log().rejected(refused, state.remoteAddress());
 			state.close(CloseReason.REJECTED);
@@ -344,6 +344,7 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 	boolean admitAddress(ConnectionState state) {
 		RejectReason refused = this.acceptPolicy.admitAddress(state.id(), state.remoteInetAddress());
 		if (refused != null) {
+			this.acceptPolicy.release(state.id());
 			log().rejected(refused, state.remoteAddress());
 			state.close(CloseReason.REJECTED);
 			return false;

@@ -40,11 +40,15 @@ public final class TcpServers implements DisposableBean {
 
 	private final BeanFactory beanFactory;
 
+	private final ConnectionLimit connectionLimit;
+
 	private final TlsContexts tlsContexts;
 
 	TcpServers(BufferBudget budget, int platformThreads, ScheduledExecutorService scheduler,
-			ApplicationEventPublisher eventPublisher, BeanFactory beanFactory, TlsContexts tlsContexts) {
+			ApplicationEventPublisher eventPublisher, BeanFactory beanFactory, ConnectionLimit connectionLimit,
+			TlsContexts tlsContexts) {
 		this.budget = budget;
+		this.connectionLimit = connectionLimit;
 		this.platformThreads = platformThreads;
 		this.scheduler = scheduler;
 		this.eventPublisher = eventPublisher;
@@ -121,6 +125,10 @@ public final class TcpServers implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.scheduler.shutdownNow();
+	}
+
+	ConnectionLimit connectionLimit() {
+		return this.connectionLimit;
 	}
 
 	BufferBudget budget() {

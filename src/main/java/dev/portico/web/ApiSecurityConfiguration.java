@@ -1,5 +1,6 @@
 package dev.portico.web;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.actuate.info.InfoEndpoint;
@@ -12,34 +13,49 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import dev.portico.api.ApiProperties;
 
 /**
  * Who may do what over HTTP. Reads are open (configurable); every change, under
- * {@code /api} or through an Actuator write operation, needs HTTP Basic with
- * {@code portico.api.username} and {@code portico.api.password}. Stateless, so no session
- * and no CSRF token; changes a browser sends from another site are refused by
- * {@link CrossSiteWriteFilter}.
+ * {@code /api}, needs HTTP Basic with {@code portico.api.username} and
+ * {@code portico.api.password}. Stateless, so no session and no CSRF token; changes a
+ * browser sends from another origin are refused by {@link CrossSiteWriteFilter}, form and
+ * text bodies where no endpoint takes them by {@link SimpleBodyInterceptor}. Failed
+ * logins are limited per address ({@link LoginThrottleFilter}, {@link LoginLimiter}),
+ * verified credentials are remembered for a minute, and every body is capped at
+ * {@code portico.api.max-body-size} ({@link BodyLimitFilter}).
+ *
+ * <p>
+ * Filter order: cross-site check, login throttle, HTTP Basic, body cap, authorization: a
+ * refused request never costs a password check.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class ApiSecurityConfiguration {
 
 	@Bean
-	SecurityFilterChain porticoSecurityFilterChain(HttpSecurity http, ApiProperties properties, JsonMapper jsonMapper)
-			throws Exception {
+	SecurityFilterChain porticoSecurityFilterChain(HttpSecurity http, ApiProperties properties, JsonMapper jsonMapper,
+			ApiAuthenticationProvider provider, LoginLimiter limiter) throws Exception {
 		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(jsonMapper);
 		boolean openReads = properties.openReads();
 		// no CSRF token for a stateless API; cross-site browser writes are refused by the
 		// filter instead
 		http.csrf((csrf) -> csrf.disable())
-			.addFilterBefore(new CrossSiteWriteFilter(jsonMapper), BasicAuthenticationFilter.class)
+			.authenticationManager(new ProviderManager(provider))
+			.addFilterBefore(new CrossSiteWriteFilter(jsonMapper, properties.allowedOrigins()),
+					BasicAuthenticationFilter.class)
+			.addFilterBefore(new LoginThrottleFilter(limiter, provider, jsonMapper), BasicAuthenticationFilter.class)
+			.addFilterAfter(new BodyLimitFilter(properties.maxBodySize().toBytes(), jsonMapper),
+					BasicAuthenticationFilter.class)
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic((basic) -> basic.authenticationEntryPoint(entryPoint))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint))
@@ -76,8 +92,34 @@ class ApiSecurityConfiguration {
 	 * and shown only in the start-up summary ({@link StartupSummary}).
 	 */
 	@Bean
-	ApiCredentials porticoApiUser(ApiProperties properties, Environment environment) {
+	ApiCredentials porticoApiCredentials(ApiProperties properties, Environment environment) {
 		return new ApiCredentials(properties, environment);
+	}
+
+	@Bean
+	LoginLimiter porticoLoginLimiter(ApiProperties properties, MeterRegistry meters) {
+		return new LoginLimiter(properties.maxFailedLoginsPerMinute(), meters);
+	}
+
+	/**
+	 * The one way credentials are checked; as a bean it also keeps Spring Boot from
+	 * making a user of its own.
+	 */
+	@Bean
+	ApiAuthenticationProvider porticoAuthenticationProvider(ApiCredentials credentials, LoginLimiter limiter) {
+		return new ApiAuthenticationProvider(credentials, limiter);
+	}
+
+	@Bean
+	WebMvcConfigurer porticoSimpleBodies() {
+		return new WebMvcConfigurer() {
+
+			@Override
+			public void addInterceptors(InterceptorRegistry registry) {
+				registry.addInterceptor(new SimpleBodyInterceptor());
+			}
+
+		};
 	}
 
 }

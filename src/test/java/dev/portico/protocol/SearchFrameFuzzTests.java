@@ -23,7 +23,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 import org.springframework.util.ReflectionUtils;
 
 import dev.portico.protocol.SearchProtocolException.Kind;
