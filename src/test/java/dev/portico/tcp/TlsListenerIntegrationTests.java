@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +32,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -53,6 +58,7 @@ import static org.awaitility.Awaitility.await;
  * bytes, a stalled handshake, no protocol in common), JKS and PEM bundles, and a
  * certificate renewed on disk picked up by the next connection.
  */
+@Import(TlsListenerIntegrationTests.Flows.class)
 class TlsListenerIntegrationTests extends ListenerTestSupport {
 
 	private static final TestCertificates certificates = TestCertificates.get();
@@ -305,6 +311,18 @@ class TlsListenerIntegrationTests extends ListenerTestSupport {
 	}
 
 	@Test
+	void shouldServeTlsOnAFlowListener() throws Exception {
+		Listener flow = start("tls-flow",
+				Keys.of("flow", 0, "framing", "crlf", "inbound-channel", "tlsShout", "ssl.bundle", "server"));
+
+		try (SSLSocket socket = connect(flow.port(), certificates.clientContext())) {
+			socket.getOutputStream().write("quiet please\r\n".getBytes(StandardCharsets.US_ASCII));
+			assertThat(Sockets.readExactly(socket.getInputStream(), 14)).isEqualTo("QUIET PLEASE\r\n".getBytes());
+			assertThat(only(flow).tls().protocol()).isEqualTo("TLSv1.3");
+		}
+	}
+
+	@Test
 	void shouldUseARenewedCertificateForNewConnectionsWhileAnOpenOneKeepsItsSession() throws Exception {
 		Listener echo = start("tls-reload", Keys.of("echo", 0, "ssl.bundle", "reloading"));
 		SSLContext context = certificates.clientContext();
@@ -329,6 +347,20 @@ class TlsListenerIntegrationTests extends ListenerTestSupport {
 			assertThat(subject(before)).doesNotContain("Renewed");
 		}
 		assertThat(echo.stats().errorsByKind()).doesNotContainKey("tls");
+	}
+
+	/** A flow of the application's, behind a TLS flow listener. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Flows {
+
+		@Bean
+		IntegrationFlow tlsShoutFlow() {
+			return IntegrationFlow.from("tlsShout")
+				.<byte[], String>transform(
+						(bytes) -> new String(bytes, StandardCharsets.UTF_8).toUpperCase(Locale.ROOT))
+				.get();
+		}
+
 	}
 
 	/** A client that verifies the server's certificate and its IP address. */
