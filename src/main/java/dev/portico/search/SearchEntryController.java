@@ -127,22 +127,14 @@ class SearchEntryController {
 	}
 
 	@PutMapping(consumes = MediaType.TEXT_PLAIN_VALUE)
-	@Operation(operationId = "putSearchEntryByQuery", summary = "Add or replace a search entry",
-			description = "Stores the body as the answer for the key: UTF-8 text (unless the content type names"
-					+ " another charset), or {\"value\": \"...\"} as JSON. The change is written to the data"
-					+ " directory before the answer.",
-			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
-					@Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string"),
-							examples = @ExampleObject(name = "text", value = "Take the red pill.")),
-					@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-							schema = @Schema(implementation = SearchValue.class),
-							examples = @ExampleObject(name = "json", value = "{\"value\": \"Take the red pill.\"}")) }))
+	@Operation(operationId = "putSearchEntryByQuery", summary = "Add or replace a search entry named by ?key=",
+			description = "The ?key= form of PUT /api/search/entries/{key}, for keys a path segment cannot carry;"
+					+ " the same bodies and answers.")
 	@ApiResponse(responseCode = "200", description = "Replaced an entry")
 	@ApiResponse(responseCode = "201", description = "Added an entry; Location names it")
-	@ApiResponse(responseCode = "400", description = "Empty key, empty body, or text that is not valid in its charset")
+	@ApiResponse(responseCode = "400", description = "Empty key, empty body, or invalid text")
 	@ApiResponse(responseCode = "413", description = "The body is larger than portico.api.max-body-size")
-	@ApiResponse(responseCode = "500",
-			description = "The index file could not be written: nothing changed; the detail names the file")
+	@ApiResponse(responseCode = "500", description = "The index file could not be written: nothing changed")
 	ResponseEntity<SearchEntry> putTextByQuery(@RequestParam String key, HttpServletRequest request)
 			throws IOException {
 		return put(key, text(request));
