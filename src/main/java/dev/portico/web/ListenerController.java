@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -27,6 +28,7 @@ import dev.portico.listener.ListenerOutcome;
 import dev.portico.listener.ListenerOutcome.Result;
 import dev.portico.listener.ListenerRegistry;
 import dev.portico.listener.ListenerStatus;
+import dev.portico.tcp.PeerConnections;
 
 /**
  * Listeners over REST: list, create, start, stop, delete, and their connections. Start
@@ -41,8 +43,11 @@ class ListenerController {
 
 	private final ListenerRegistry registry;
 
-	ListenerController(ListenerRegistry registry) {
+	private final PeerConnections peers;
+
+	ListenerController(ListenerRegistry registry, ObjectProvider<PeerConnections> peers) {
 		this.registry = registry;
+		this.peers = peers.getIfAvailable(() -> PeerConnections.NONE);
 	}
 
 	@GetMapping
@@ -109,9 +114,18 @@ class ListenerController {
 	@DeleteMapping("/{name}/connections/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void closeConnection(@PathVariable String name, @PathVariable String id) {
-		if (!listener(name).closeConnection(id)) {
-			throw ApiProblems.notFound("Listener '" + name + "' has no open connection '" + id
-					+ "': GET /api/listeners/" + name + "/connections lists them");
+		// in cluster mode the listener may exist only on the replica holding the
+		// connection
+		boolean closed = (this.peers.isClustered())
+				? this.registry.get(name).map((l) -> l.closeConnection(id)).orElse(false)
+				: listener(name).closeConnection(id);
+		if (!closed && this.peers.isClustered()) {
+			closed = this.peers.close(name, id) != null;
+		}
+		if (!closed) {
+			throw ApiProblems.notFound("Listener '" + name + "' has no open connection '" + id + "'"
+					+ (this.peers.isClustered() ? " on any live replica" : "") + ": GET /api/listeners/" + name
+					+ "/connections lists them");
 		}
 	}
 
