@@ -132,6 +132,10 @@ final class RedisLink {
 				return "the Redis host of " + address + " is unknown: check spring.data.redis.host"
 						+ " (or spring.data.redis.url)";
 			}
+			if (message.contains("Currently not connected")) {
+				return "the connection to Redis at " + address + " was lost (the client reconnects by itself):"
+						+ " check that Redis runs there (spring.data.redis.host, spring.data.redis.port)";
+			}
 			if (t instanceof ConnectException || message.contains("Connection refused")) {
 				return "Redis at " + address + " refused the connection: check spring.data.redis.host and"
 						+ " spring.data.redis.port (or spring.data.redis.url), and that Redis runs";

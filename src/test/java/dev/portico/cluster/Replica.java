@@ -50,7 +50,13 @@ final class Replica implements AutoCloseable {
 			properties.add("portico.listeners." + listener + ".port=0");
 			properties.add("portico.listeners." + listener + ".bind=127.0.0.1");
 		}
-		properties.addAll(List.of(more));
+		// a key given in more replaces the default above (two would be joined with a
+		// comma)
+		for (String extra : more) {
+			String key = extra.substring(0, extra.indexOf('=') + 1);
+			properties.removeIf((property) -> property.startsWith(key));
+			properties.add(extra);
+		}
 		// as arguments: they must win over the jar's application.yml, as a user's would
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(PorticoApplication.class)
 			.run(properties.stream().map((property) -> "--" + property).toArray(String[]::new));
