@@ -70,7 +70,7 @@ class ClusterConfiguration {
 					() -> node.getObject().liveInstances());
 		}
 
-		@Bean
+		@Bean(destroyMethod = "destroy")
 		ClusterMessaging clusterMessaging(ClusterProperties properties, RedisConnectionFactory connectionFactory,
 				StringRedisTemplate redis, RedisLink link, ClusterErrors errors, JsonMapper jsonMapper) {
 			return new ClusterMessaging(properties, connectionFactory, redis, link, errors, jsonMapper);

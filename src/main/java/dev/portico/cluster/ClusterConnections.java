@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-import io.micrometer.core.instrument.Counter;
+import org.springframework.http.HttpStatus;
 
 import dev.portico.api.ApiProblems;
 import dev.portico.cluster.ClusterMessage.Reply;
@@ -109,11 +110,11 @@ final class ClusterConnections implements PeerConnections {
 		shares.sort(Comparator.comparing(InstanceBroadcast::instance));
 		if (answers.incomplete()) {
 			// the bytes were queued where replicas answered; say so rather than guess
-			throw ApiProblems.of(org.springframework.http.HttpStatus.GATEWAY_TIMEOUT,
+			throw ApiProblems.of(HttpStatus.GATEWAY_TIMEOUT,
 					(answers.expected() - answers.replies().size()) + " of " + answers.expected()
 							+ " replicas did not confirm the broadcast within "
 							+ ClusterMessaging.REPLY_TIMEOUT.toMillis() + " ms; those that did: " + shares,
-					java.util.Map.of("instances", shares));
+					Map.of("instances", shares));
 		}
 		return shares;
 	}

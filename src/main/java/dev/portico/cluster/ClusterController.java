@@ -27,6 +27,7 @@ import dev.portico.cluster.ClusterMessage.Request;
 import dev.portico.cluster.ClusterMessaging.Answers;
 import dev.portico.listener.Listener;
 import dev.portico.listener.ListenerRegistry;
+import dev.portico.listener.ListenerState;
 import dev.portico.listener.ListenerStatus;
 
 /**
@@ -176,7 +177,7 @@ class ClusterController {
 
 		void add(ListenerStatus status) {
 			this.instances++;
-			this.running += (status.state() == dev.portico.listener.ListenerState.RUNNING) ? 1 : 0;
+			this.running += (status.state() == ListenerState.RUNNING) ? 1 : 0;
 			this.active += status.connections().active();
 			this.accepted += status.connections().accepted();
 			this.rejected += status.connections().rejected();

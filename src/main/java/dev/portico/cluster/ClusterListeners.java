@@ -1,11 +1,15 @@
 package dev.portico.cluster;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -114,7 +118,7 @@ final class ClusterListeners {
 		return this.link.call("reading cluster-wide listeners", () -> this.redis.opsForHash().keys(this.key))
 			.stream()
 			.map(String::valueOf)
-			.collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+			.collect(Collectors.toCollection(TreeSet::new));
 	}
 
 	/** Apply every definition in Redis here: when this replica joins or rejoins. */
@@ -156,7 +160,7 @@ final class ClusterListeners {
 			}
 			instances.add(outcome);
 		}
-		instances.sort(java.util.Comparator.comparing((outcome) -> String.valueOf(outcome.get("instance"))));
+		instances.sort(Comparator.comparing((outcome) -> String.valueOf(outcome.get("instance"))));
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("name", name);
 		answer.put("running", (stored != null) ? stored.running() : null);
@@ -248,7 +252,7 @@ final class ClusterListeners {
 		keys.put("type", request.type());
 		keys.put("port", request.port());
 		keys.put("bind", request.bind());
-		keys.values().removeIf(java.util.Objects::isNull);
+		keys.values().removeIf(Objects::isNull);
 		return keys;
 	}
 

@@ -71,6 +71,8 @@ final class ClusterMessaging {
 
 	private final String requests;
 
+	private boolean initialized;
+
 	private final String replies;
 
 	ClusterMessaging(ClusterProperties properties, RedisConnectionFactory connectionFactory, StringRedisTemplate redis,
@@ -121,7 +123,10 @@ final class ClusterMessaging {
 	 * heartbeat, and start-up goes on.
 	 */
 	void start() {
-		this.container.afterPropertiesSet();
+		if (!this.initialized) {
+			this.container.afterPropertiesSet();
+			this.initialized = true;
+		}
 		Thread subscriber = new Thread(() -> {
 			try {
 				this.container.start();
@@ -134,13 +139,23 @@ final class ClusterMessaging {
 		subscriber.start();
 	}
 
+	/** Unsubscribe; {@link #start()} subscribes again. */
 	void stop() {
 		try {
 			this.container.stop();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cluster mode: stopping the pub/sub container failed", ex);
+		}
+	}
+
+	/** Release the container and the events thread, for good. */
+	void destroy() {
+		try {
 			this.container.destroy();
 		}
 		catch (Exception ex) {
-			logger.debug("Cluster mode: stopping the pub/sub container failed", ex);
+			logger.debug("Cluster mode: closing the pub/sub container failed", ex);
 		}
 		this.events.shutdown();
 		try {

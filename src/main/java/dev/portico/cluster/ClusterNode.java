@@ -120,7 +120,7 @@ final class ClusterNode implements SmartLifecycle {
 			logger.debug("Cluster mode: could not deregister from Redis", ex);
 		}
 		this.messaging.stop();
-		this.scheduler.shutdownNow();
+		this.joined = false;
 	}
 
 	@Override
