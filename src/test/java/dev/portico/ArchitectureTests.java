@@ -30,6 +30,20 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void shouldKeepClusterModeOutOfTheCore() {
+		noClasses().that()
+			.resideInAPackage("dev.portico..")
+			.and()
+			.resideOutsideOfPackage("dev.portico.cluster..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.portico.cluster..")
+			.because("cluster mode plugs into the core through its extension points (PeerConnections,"
+					+ " SearchIndexStore); with it off, nothing of it is loaded")
+			.check(MAIN);
+	}
+
+	@Test
 	void shouldKeepTheServerFromImportingTheCommandLineTools() {
 		noClasses().that()
 			.resideInAPackage("dev.portico..")

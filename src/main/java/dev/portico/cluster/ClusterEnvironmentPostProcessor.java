@@ -57,6 +57,8 @@ class ClusterEnvironmentPostProcessor implements EnvironmentPostProcessor, Order
 		defaults.put("spring.data.redis.timeout", "1s");
 		defaults.put("spring.data.redis.connect-timeout", "1s");
 		defaults.put("management.health.redis.enabled", "false");
+		// Portico keeps no Spring Data repositories in Redis: skip scanning for them
+		defaults.put("spring.data.redis.repositories.enabled", "false");
 		environment.getPropertySources().addLast(new MapPropertySource("portico-cluster-defaults", defaults));
 	}
 

@@ -326,9 +326,11 @@ final class ClusterIndex implements SearchIndexStore {
 		Long written = this.link.call("restoring the index",
 				() -> this.redis.execute(RESTORE, this.keys, args.toArray()));
 		if (written != null && written == 1) {
-			logger.info("Cluster mode: wrote this replica's copy of the search index (" + entries.size()
-					+ " entries, version " + mine + ") to Redis, which held "
-					+ ((mine == 0) ? "no index yet" : "none"));
+			logger.info((mine == 0)
+					? "Cluster mode: seeded Redis with this replica's copy of the search index (" + entries.size()
+							+ " entries from the index file): Redis held no index yet"
+					: "Cluster mode: restored the search index in Redis from this replica's copy (" + entries.size()
+							+ " entries, version " + mine + "): Redis held no index, or an older restored one");
 		}
 	}
 

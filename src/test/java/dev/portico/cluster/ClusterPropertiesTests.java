@@ -79,7 +79,9 @@ class ClusterPropertiesTests {
 		try (ConfigurableApplicationContext context = start("portico.cluster.enabled=true",
 				"portico.cluster.instance-id=lonely", "portico.cluster.heartbeat=200ms",
 				"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + closedPort)) {
-			await().atMost(Duration.ofSeconds(10))
+			// the first Redis call also starts the Lettuce client: allow for a loaded
+			// machine
+			await().atMost(Duration.ofSeconds(30))
 				.until(() -> output.getAll().contains("refused the connection: check spring.data.redis.host"));
 			// a few heartbeats later there is still one error for the one outage
 			long beats = context.getBean(ClusterProperties.class).heartbeat().toMillis() * 5;

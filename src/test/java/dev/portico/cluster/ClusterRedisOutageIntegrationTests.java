@@ -68,7 +68,9 @@ class ClusterRedisOutageIntegrationTests {
 		assertEchoes(this.a);
 		assertThat(SearchProbe.search(this.b.port("search"), "before")).isEqualTo("made before the outage");
 		// index writes and cross-replica operations: 503 problems that name Redis
+		long started = System.nanoTime();
 		HttpResponse<String> write = this.a.operator().putText("/api/search/entries/during", "lost?");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
 		assertThat(write.statusCode()).isEqualTo(503);
 		assertThat(write.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 		assertThat(HttpTestClient.parse(write.body()).path("detail").asString()).contains("Redis is unreachable")
@@ -124,18 +126,49 @@ class ClusterRedisOutageIntegrationTests {
 	}
 
 	@Test
-	void shouldStartWithRedisDownThenJoinAndSeedWhenItAnswers(CapturedOutput output) throws IOException {
+	void shouldStartWithRedisDownThenJoinAndSeedOnceWhenItAnswers(CapturedOutput output) throws IOException {
 		this.redis = RedisTestServer.launch();
 		this.redis.stop();
-		this.a = Replica.start("early", this.redis.port());
+		this.a = Replica.start("early-1", this.redis.port());
+		this.b = Replica.start("early-2", this.redis.port());
 		assertEchoes(this.a);
 		assertThat(SearchProbe.search(this.a.port("search"), "ring")).startsWith("In the caves");
 		await().atMost(Duration.ofSeconds(5)).until(() -> clusterStatus(this.a).equals("DOWN"));
 		assertThat(output.getAll()).contains("refused the connection: check spring.data.redis.host");
+		// both retry every heartbeat, so they race to seed the empty Redis: one seeds it
 		this.redis.start();
-		awaitJoined(this.a);
+		awaitJoined(this.a, this.b);
 		StringRedisTemplate template = this.a.context().getBean(StringRedisTemplate.class);
 		assertThat(template.opsForHash().get("portico:index", "ring")).asString().startsWith("In the caves");
+		assertThat(template.opsForValue().get("portico:index:version")).isEqualTo("0");
+		assertThat(count(output.getAll(), "seeded Redis with this replica's copy")).isEqualTo(1);
+	}
+
+	@Test
+	void shouldAnswerWithin3SecondsWhenRedisStopsAnswering() throws IOException {
+		this.redis = RedisTestServer.launch();
+		this.a = Replica.start("a", this.redis.port());
+		awaitJoined(this.a);
+		// Redis keeps the connection open but answers nothing for 4 s
+		try (Socket admin = Sockets.connect(this.redis.port())) {
+			admin.getOutputStream().write("CLIENT PAUSE 4000 ALL\r\n".getBytes(StandardCharsets.US_ASCII));
+			assertThat(new String(Sockets.readExactly(admin.getInputStream(), 5), StandardCharsets.US_ASCII))
+				.isEqualTo("+OK\r\n");
+		}
+		long started = System.nanoTime();
+		HttpResponse<String> write = this.a.operator().putText("/api/search/entries/paused", "no hang");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+		assertThat(write.statusCode()).isEqualTo(503);
+		assertThat(SearchProbe.search(this.a.port("search"), "ring")).startsWith("In the caves");
+		awaitJoined(this.a);
+	}
+
+	private static int count(String text, String part) {
+		int count = 0;
+		for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+			count++;
+		}
+		return count;
 	}
 
 	@Test
