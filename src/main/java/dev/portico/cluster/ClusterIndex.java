@@ -126,6 +126,9 @@ final class ClusterIndex implements SearchIndexStore {
 	/** The version of Redis's index the copy holds; -1 until first synced. */
 	private long version = -1;
 
+	/** The copy's version at the last {@link #check()}; heartbeat thread only. */
+	private long lastChecked = -1;
+
 	ClusterIndex(SearchIndex copy, ClusterProperties properties, StringRedisTemplate redis, RedisLink link,
 			ClusterErrors errors, JsonMapper json, ScheduledExecutorService scheduler) {
 		this.copy = copy;
@@ -271,39 +274,87 @@ final class ClusterIndex implements SearchIndexStore {
 	 * holds no index, else reload the copy if its version differs.
 	 */
 	void sync() {
+		Snapshot snapshot = read();
+		if (snapshot == null) {
+			restore();
+			snapshot = read();
+			if (snapshot == null) {
+				return;
+			}
+		}
+		if (install(snapshot, false)) {
+			return;
+		}
+		// Redis holds an older index than this copy: either changes were applied here
+		// while it was read (then a second read is newer), or Redis was restored from an
+		// older copy (then this newer one may replace it)
+		restore();
+		snapshot = read();
+		if (snapshot != null) {
+			install(snapshot, true);
+		}
+	}
+
+	/** The index and its version as Redis holds them, or null when it holds none. */
+	private Snapshot read() {
 		List<?> read = this.link.call("reading the index", () -> this.redis.execute(READ, this.keys.subList(0, 2)));
 		Object head = read.isEmpty() ? "none" : read.get(0);
 		if ("corrupt".equals(head)) {
 			this.errors.ignored("key " + this.keys.get(0), "the index or its version holds something else");
 		}
 		if ("none".equals(head) || "corrupt".equals(head)) {
-			restore();
-			read = this.link.call("reading the index", () -> this.redis.execute(READ, this.keys.subList(0, 2)));
-			head = read.isEmpty() ? "none" : read.get(0);
-			if ("none".equals(head) || "corrupt".equals(head)) {
-				return;
-			}
+			return null;
 		}
-		long redisVersion = Long.parseLong(head.toString());
 		Map<String, String> entries = new LinkedHashMap<>();
 		for (int i = 1; i + 1 < read.size(); i += 2) {
 			entries.put(String.valueOf(read.get(i)), String.valueOf(read.get(i + 1)));
 		}
+		return new Snapshot(Long.parseLong(head.toString()), entries);
+	}
+
+	/**
+	 * Make the copy Redis's snapshot, unless the copy is newer (a reader must never see
+	 * the index go back in time) and {@code evenIfOlder} is false.
+	 * @return whether the snapshot was installed
+	 */
+	private boolean install(Snapshot snapshot, boolean evenIfOlder) {
 		synchronized (this.lock) {
-			if (this.version != redisVersion || !entries.equals(this.copy.all())) {
-				this.copy.replaceCopy(entries);
+			if (snapshot.version() < this.version && !evenIfOlder) {
+				return false;
 			}
-			this.version = redisVersion;
+			if (this.version != snapshot.version() || !snapshot.entries().equals(this.copy.all())) {
+				this.copy.replaceCopy(snapshot.entries());
+			}
+			this.version = snapshot.version();
 			this.lock.notifyAll();
+			return true;
 		}
 	}
 
-	/** Check the version Redis holds against the copy's: cheap, every heartbeat. */
+	/**
+	 * Check the version Redis holds against the copy's, every heartbeat: a copy that is
+	 * behind and made no progress since the last check missed a change notification, and
+	 * is reloaded. (Behind but progressing is changes still on their way.)
+	 */
 	void check() {
 		String raw = this.redis.opsForValue().get(this.keys.get(1));
 		long current = version();
+		long previous = this.lastChecked;
+		this.lastChecked = current;
 		if (raw == null || !raw.equals(Long.toString(current))) {
-			sync();
+			Long redisVersion = parse(raw);
+			if (redisVersion == null || redisVersion < current || current == previous) {
+				sync();
+			}
+		}
+	}
+
+	private static Long parse(String raw) {
+		try {
+			return (raw != null) ? Long.valueOf(raw) : null;
+		}
+		catch (NumberFormatException ex) {
+			return null;
 		}
 	}
 
@@ -332,6 +383,15 @@ final class ClusterIndex implements SearchIndexStore {
 					: "Cluster mode: restored the search index in Redis from this replica's copy (" + entries.size()
 							+ " entries, version " + mine + "): Redis held no index, or an older restored one");
 		}
+	}
+
+	/**
+	 * Redis's index at one version.
+	 *
+	 * @param version its version
+	 * @param entries its entries
+	 */
+	private record Snapshot(long version, Map<String, String> entries) {
 	}
 
 	/**

@@ -53,6 +53,7 @@ class ClusterConcurrencyIntegrationTests {
 			ExecutorService threads = Executors.newFixedThreadPool(THREADS);
 			AtomicInteger edits = new AtomicInteger();
 			ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+			ConcurrentLinkedQueue<Long> micros = new ConcurrentLinkedQueue<>();
 			long deadline = System.nanoTime() + RUN.toNanos();
 			List<Future<?>> running = new ArrayList<>();
 			for (int t = 0; t < THREADS; t++) {
@@ -62,12 +63,14 @@ class ClusterConcurrencyIntegrationTests {
 					for (int i = 0; i < MAX_EDITS_PER_THREAD && System.nanoTime() < deadline; i++) {
 						HttpTestClient through = clients.get(random.nextInt(clients.size()));
 						String key = "k" + random.nextInt(16);
+						long started = System.nanoTime();
 						HttpResponse<String> response = (random.nextInt(4) == 0)
 								? through.delete("/api/search/entries/" + key)
 								: through.putText("/api/search/entries/" + key, "t" + thread + "-" + i);
 						if (!Set.of(200, 201, 204, 404).contains(response.statusCode())) {
 							failures.add(response.statusCode() + " " + response.body());
 						}
+						micros.add((System.nanoTime() - started) / 1000);
 						edits.incrementAndGet();
 					}
 				}));
@@ -79,8 +82,10 @@ class ClusterConcurrencyIntegrationTests {
 			assertThat(failures).isEmpty();
 			// every thread got edits through (how many depends on the machine's load)
 			assertThat(edits.get()).isGreaterThanOrEqualTo(THREADS);
+			List<Long> sorted = micros.stream().sorted().toList();
 			System.out.println("ClusterConcurrencyIntegrationTests: " + edits.get() + " edits in " + RUN.toSeconds()
-					+ " s through 3 replicas");
+					+ " s through 3 replicas; per edit p50 " + sorted.get(sorted.size() / 2) / 1000 + " ms, max "
+					+ sorted.get(sorted.size() - 1) / 1000 + " ms");
 
 			StringRedisTemplate template = a.context().getBean(StringRedisTemplate.class);
 			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
