@@ -7,10 +7,11 @@ import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
-import org.springframework.util.StringUtils;
 
 /**
  * Keeps Redis out of a replica that does not run in cluster mode, and bounds every Redis
@@ -42,11 +43,10 @@ class ClusterEnvironmentPostProcessor implements EnvironmentPostProcessor, Order
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		boolean enabled = "true".equalsIgnoreCase(environment.getProperty(ENABLED, "false").trim());
 		if (!enabled) {
-			List<String> excluded = new ArrayList<>();
-			String existing = environment.getProperty("spring.autoconfigure.exclude");
-			if (StringUtils.hasText(existing)) {
-				excluded.addAll(StringUtils.commaDelimitedListToSet(existing));
-			}
+			// keep what the user excluded, in whichever form it was given (a, b or [0])
+			List<String> excluded = new ArrayList<>(Binder.get(environment)
+				.bind("spring.autoconfigure.exclude", Bindable.listOf(String.class))
+				.orElse(List.of()));
 			excluded.addAll(REDIS_AUTO_CONFIGURATIONS);
 			environment.getPropertySources()
 				.addFirst(new MapPropertySource("portico-cluster-off",
