@@ -75,7 +75,7 @@ start_portico() {   # start_portico NAME CLUSTER(true|false) -> sets http_port s
 }
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 off=(); on=()
 for run in $(seq "$runs"); do
 	for cluster in false true; do
