@@ -28,4 +28,18 @@ class ArchitectureTests {
 			.check(MAIN);
 	}
 
+	@Test
+	void shouldKeepClusterModeOutOfTheCore() {
+		noClasses().that()
+			.resideInAPackage("dev.portico..")
+			.and()
+			.resideOutsideOfPackage("dev.portico.cluster..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.portico.cluster..")
+			.because("cluster mode plugs into the core through its extension points (PeerConnections,"
+					+ " SearchIndexStore); with it off, nothing of it is loaded")
+			.check(MAIN);
+	}
+
 }

@@ -18,6 +18,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -45,7 +46,8 @@ import static dev.portico.listener.Throwables.rootMessage;
  * segment cannot carry safely ({@code /}, {@code \}, {@code ;}, {@code %}, {@code .} or
  * {@code ..}) use the query form instead: {@code /api/search/entries?key=...}. Every
  * change is written back to the index file atomically; a failed write leaves the index
- * unchanged and answers 500.
+ * unchanged and answers 500. Changes go through the {@link SearchIndexStore} (the file by
+ * default, Redis in cluster mode); reads always come from the in-memory index.
  */
 @RestController
 @RequestMapping(path = "/api/search/entries", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -57,10 +59,14 @@ class SearchEntryController {
 
 	private final SearchIndex index;
 
+	private final SearchIndexStore store;
+
 	private final ApiProperties properties;
 
-	SearchEntryController(SearchIndex index, ApiProperties properties) {
+	SearchEntryController(SearchIndex index, ObjectProvider<SearchIndexStore> stores, ApiProperties properties) {
 		this.index = index;
+		// the index itself is a store too: take another one only if there is one
+		this.store = stores.orderedStream().filter((store) -> store != index).findFirst().orElse(index);
 		this.properties = properties;
 	}
 
@@ -156,7 +162,7 @@ class SearchEntryController {
 	void delete(@PathVariable String key) {
 		boolean removed;
 		try {
-			removed = this.index.remove(key);
+			removed = this.store.remove(key);
 		}
 		catch (SearchIndexException ex) {
 			throw notWritten(ex);
@@ -183,7 +189,7 @@ class SearchEntryController {
 		}
 		boolean created;
 		try {
-			created = this.index.put(key, value);
+			created = this.store.put(key, value);
 		}
 		catch (SearchIndexException ex) {
 			throw notWritten(ex);
