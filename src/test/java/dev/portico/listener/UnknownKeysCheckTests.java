@@ -77,7 +77,7 @@ class UnknownKeysCheckTests {
 			.doesNotContain("portico.drain-timeout");
 		assertThat(failure.getMessage()).doesNotContain("hunter2-secret");
 		assertThat(String.valueOf(failure.value())).doesNotContain("hunter2-secret");
-		assertThat(failure(Map.of("portico.clustr.enabled", "true")).reason()).as("no group: every key")
+		assertThat(failure(Map.of("portico.quux.frobnicate", "true")).reason()).as("no group: every key")
 			.contains("portico.drain-timeout", "portico.api.username")
 			.doesNotContain("Did you mean");
 	}
