@@ -2,8 +2,9 @@
 # Static checks of the container and deployment files; no Docker engine, cluster or network
 # needed. Run from anywhere: deploy/check.sh
 #
-# Checks: docker-compose.yml renders (docker-compose/docker compose config -q); Prometheus
-# config (promtool); Grafana dashboard JSON; every path the Dockerfile COPYs is in the build
+# Checks: docker-compose.yml renders (docker-compose/docker compose config -q), also with the
+# cluster profile; the HAProxy config of that profile (haproxy -c); Prometheus config
+# (promtool); Grafana dashboard JSON; every path the Dockerfile COPYs is in the build
 # context; every YAML file parses (and yamllint); shell scripts (shellcheck); the unit tests
 # of the Python checkers and a run of the dashboard metric-name checker against the sample
 # scrape; the Kubernetes ConfigMap matches config/; the Kubernetes manifests (rendered
@@ -67,6 +68,22 @@ elif docker compose version >/dev/null 2>&1; then
   run "docker-compose.yml: docker compose config -q" docker compose -f docker-compose.yml config -q
 else
   fail "docker-compose.yml: no docker-compose to check it with"
+fi
+
+# --- cluster profile and HAProxy (docs/cluster.md) ------------------------------------------------
+if command -v docker-compose >/dev/null; then
+  run "docker-compose.yml --profile cluster: docker-compose config -q" \
+    docker-compose -f docker-compose.yml --profile cluster config -q
+elif docker compose version >/dev/null 2>&1; then
+  run "docker-compose.yml --profile cluster: docker compose config -q" \
+    docker compose -f docker-compose.yml --profile cluster config -q
+else
+  fail "docker-compose.yml --profile cluster: no docker-compose to check it with"
+fi
+if need haproxy haproxy; then
+  run "deploy/haproxy/haproxy.cfg: haproxy -c" haproxy -c -q -f deploy/haproxy/haproxy.cfg
+else
+  fail "deploy/haproxy/haproxy.cfg: no haproxy"
 fi
 
 # --- Prometheus ------------------------------------------------------------------------------

@@ -107,10 +107,12 @@ def kubernetes(docs):
             continue
         by_kind.setdefault(d["kind"], []).append(d)
     deployments, services, configmaps = (by_kind.get(k, []) for k in ("Deployment", "Service", "ConfigMap"))
-    if not (check(len(deployments) == 1, "k8s: expected one Deployment")
-            and check(len(services) == 1, "k8s: expected one Service")):
+    named = lambda docs, name: [d for d in docs if d["metadata"]["name"] == name]
+    if not (check(len(named(deployments, "portico")) == 1, "k8s: expected one Deployment named portico")
+            and check(len(named(services, "portico")) == 1, "k8s: expected one Service named portico")):
         return
-    dep, svc = deployments[0], services[0]
+    dep, svc = named(deployments, "portico")[0], named(services, "portico")[0]
+    cluster(dep, named(deployments, "portico-redis"), named(services, "portico-redis"))
     pod = dep["spec"]["template"]
     labels = pod["metadata"].get("labels", {})
     check(all(labels.get(k) == v for k, v in dep["spec"]["selector"]["matchLabels"].items()),
@@ -165,9 +167,48 @@ def kubernetes(docs):
     check(seeds, "k8s: an initContainer should copy the index to /app/data")
 
 
+def cluster(dep, redis_deployments, redis_services):
+    """Three replicas in cluster mode, and the Redis they are pointed at (docs/cluster.md)."""
+    check(dep["spec"].get("replicas", 1) >= 2, "k8s: the portico Deployment should run several replicas")
+    containers = [c for c in dep["spec"]["template"]["spec"]["containers"] if c["name"] == "portico"]
+    env = {e["name"]: e for e in (containers[0].get("env", []) if containers else [])}
+    check(env.get("PORTICO_CLUSTER_ENABLED", {}).get("value") == "true",
+          "k8s: several replicas need cluster mode (PORTICO_CLUSTER_ENABLED=true)")
+    host = env.get("SPRING_DATA_REDIS_HOST", {}).get("value")
+    if check(redis_deployments and redis_services, "k8s: Deployment and Service portico-redis missing"):
+        check(host == redis_services[0]["metadata"]["name"],
+              f"k8s: SPRING_DATA_REDIS_HOST={host} is not the Redis Service")
+        ports = [p["port"] for p in redis_services[0]["spec"]["ports"]]
+        check(str(env.get("SPRING_DATA_REDIS_PORT", {}).get("value", "6379")) in map(str, ports),
+              f"k8s: SPRING_DATA_REDIS_PORT is not a port of the Redis Service {ports}")
+
+
+def compose_cluster():
+    """The cluster profile: Redis, three replicas and HAProxy with the config in deploy/haproxy."""
+    doc = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    services = doc.get("services", {})
+    members = {n: s for n, s in services.items() if "cluster" in s.get("profiles", [])}
+    check({"redis", "portico-1", "portico-2", "portico-3", "haproxy"} <= set(members),
+          f"docker-compose.yml: cluster profile services {sorted(members)}")
+    cfg = (ROOT / "deploy/haproxy/haproxy.cfg").read_text(encoding="utf-8")
+    for name in ("portico-1", "portico-2", "portico-3"):
+        env = " ".join(members.get(name, {}).get("environment", []))
+        check(f"PORTICO_CLUSTER_INSTANCEID={name}" in env, f"docker-compose.yml: {name} needs its own instance id")
+        for port in (65432, 65433, 65434):
+            check(re.search(rf"server\s+{name}\s+{name}:{port}\s+send-proxy-v2", cfg),
+                  f"deploy/haproxy/haproxy.cfg: {name}:{port} should be a server with send-proxy-v2")
+    mounts = [str(v) for v in members.get("haproxy", {}).get("volumes", [])]
+    check(any(v.startswith("./deploy/haproxy/haproxy.cfg:") for v in mounts),
+          "docker-compose.yml: haproxy should mount deploy/haproxy/haproxy.cfg")
+    settings = yaml.safe_load((ROOT / "deploy/haproxy/portico-cluster.yml").read_text(encoding="utf-8"))
+    check(settings["portico"]["cluster"]["enabled"] is True, "portico-cluster.yml: cluster mode off")
+    check(settings["spring"]["data"]["redis"]["host"] == "redis", "portico-cluster.yml: Redis host is not 'redis'")
+
+
 def main(argv):
     dockerfile()
     compose()
+    compose_cluster()
     if argv:
         docs = list(yaml.safe_load_all(Path(argv[0]).read_text(encoding="utf-8")))
     else:

@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * Rules Spring Modulith does not check: what the protocol module and the server may
@@ -25,6 +26,20 @@ class ArchitectureTests {
 			.onlyDependOnClassesThat()
 			.resideInAnyPackage("dev.portico.protocol..", "java..", "tools.jackson..", "com.fasterxml.jackson..")
 			.because("the wire codecs are plain Java and Jackson: no Spring, no Spring Integration")
+			.check(MAIN);
+	}
+
+	@Test
+	void shouldKeepClusterModeOutOfTheCore() {
+		noClasses().that()
+			.resideInAPackage("dev.portico..")
+			.and()
+			.resideOutsideOfPackage("dev.portico.cluster..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.portico.cluster..")
+			.because("cluster mode plugs into the core through its extension points (PeerConnections,"
+					+ " SearchIndexStore); with it off, nothing of it is loaded")
 			.check(MAIN);
 	}
 

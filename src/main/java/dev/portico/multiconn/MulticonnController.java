@@ -1,6 +1,8 @@
 package dev.portico.multiconn;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -11,6 +13,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
@@ -25,13 +28,17 @@ import dev.portico.api.RequestBodies;
 import dev.portico.listener.Listener;
 import dev.portico.listener.ListenerRegistry;
 import dev.portico.tcp.Broadcast;
+import dev.portico.tcp.PeerConnections;
+import dev.portico.tcp.PeerConnections.Delivery;
+import dev.portico.tcp.PeerConnections.InstanceBroadcast;
 import dev.portico.tcp.PushResult;
 import dev.portico.tcp.TcpServer;
 
 /**
  * Server-initiated messages over REST: the body, as is, queued to one connection or to
  * every open connection of a multiconn listener, through the same bounded queues as the
- * echo.
+ * echo. With other replicas ({@link PeerConnections}, cluster mode), a push reaches the
+ * connection on whichever replica holds it, and a broadcast every replica's connections.
  */
 @RestController
 @RequestMapping(path = "/api/listeners/{name}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -43,9 +50,12 @@ class MulticonnController {
 
 	private final ApiProperties properties;
 
-	MulticonnController(ListenerRegistry registry, ApiProperties properties) {
+	private final PeerConnections peers;
+
+	MulticonnController(ListenerRegistry registry, ApiProperties properties, ObjectProvider<PeerConnections> peers) {
 		this.registry = registry;
 		this.properties = properties;
+		this.peers = peers.getIfAvailable(() -> PeerConnections.NONE);
 	}
 
 	/** Queue the body, as is, to one connection of a multiconn listener. */
@@ -70,15 +80,24 @@ class MulticonnController {
 			description = "The connection's queue is full (its peer is not reading): nothing was queued; see Retry-After")
 	ResponseEntity<PushResponse> push(@PathVariable String name, @PathVariable String id, HttpServletRequest request)
 			throws IOException {
-		TcpServer<?> server = serverOf(name);
+		Optional<TcpServer<?>> server = serverOf(name);
 		byte[] body = RequestBodies.read(request, this.properties.maxBodySize().toBytes());
-		PushResult result = server.push(id, body);
+		PushResult result = server.map((local) -> local.push(id, body)).orElse(PushResult.NO_SUCH_CONNECTION);
+		String instance = this.peers.localInstance();
+		if (result == PushResult.NO_SUCH_CONNECTION && this.peers.isClustered()) {
+			Delivery delivery = this.peers.push(name, id, body);
+			result = delivery.result();
+			instance = delivery.instance();
+		}
+		String holder = instance;
 		return switch (result) {
-			case QUEUED -> ResponseEntity.accepted().body(new PushResponse(name, body.length, 1, 0));
+			case QUEUED -> ResponseEntity.accepted().body(new PushResponse(name, body.length, 1, 0, holder, null));
 			case NO_SUCH_CONNECTION -> throw ApiProblems.notFound("Listener '" + name + "' has no open connection '"
-					+ id + "': GET /api/listeners/" + name + "/connections lists them");
-			case QUEUE_FULL -> throw queueFull("Connection '" + id + "' of listener '" + name
-					+ "' has a full queue: its peer is not reading. Nothing was queued; retry later or close it.");
+					+ id + "'" + (this.peers.isClustered() ? " on any live replica" : "") + ": GET /api/listeners/"
+					+ name + "/connections lists them");
+			case QUEUE_FULL -> throw queueFull("Connection '" + id + "' of listener '" + name + "'"
+					+ ((holder != null) ? " (on instance '" + holder + "')" : "")
+					+ " has a full queue: its peer is not reading. Nothing was queued; retry later or close it.");
 		};
 	}
 
@@ -103,9 +122,12 @@ class MulticonnController {
 	@ApiResponse(responseCode = "503",
 			description = "Every connection's queue is full: nothing was queued; see" + " Retry-After")
 	ResponseEntity<PushResponse> broadcast(@PathVariable String name, HttpServletRequest request) throws IOException {
-		TcpServer<?> server = serverOf(name);
+		Optional<TcpServer<?>> server = serverOf(name);
 		byte[] body = RequestBodies.read(request, this.properties.maxBodySize().toBytes());
-		Broadcast broadcast = server.broadcast(body);
+		if (this.peers.isClustered()) {
+			return clusterBroadcast(name, body);
+		}
+		Broadcast broadcast = server.orElseThrow().broadcast(body);
 		if (broadcast.queued() == 0 && broadcast.full() > 0) {
 			throw queueFull("Every connection of listener '" + name + "' (" + broadcast.full()
 					+ ") has a full queue: their peers are not reading. Nothing was queued; retry later.");
@@ -114,15 +136,35 @@ class MulticonnController {
 			.body(new PushResponse(name, body.length, broadcast.queued(), broadcast.full()));
 	}
 
-	private TcpServer<?> serverOf(String name) {
-		Listener listener = this.registry.get(name)
+	/** Every replica's share, this one's included, queued once per open connection. */
+	private ResponseEntity<PushResponse> clusterBroadcast(String name, byte[] body) {
+		List<InstanceBroadcast> shares = this.peers.broadcast(name, body);
+		int queued = shares.stream().mapToInt(InstanceBroadcast::queued).sum();
+		int full = shares.stream().mapToInt(InstanceBroadcast::full).sum();
+		if (queued == 0 && full > 0) {
+			throw queueFull("Every connection of listener '" + name + "' on every replica (" + full
+					+ ") has a full queue: their peers are not reading. Nothing was queued; retry later.");
+		}
+		return ResponseEntity.accepted().body(new PushResponse(name, body.length, queued, full, null, shares));
+	}
+
+	/**
+	 * This replica's multiconn listener of that name; empty only in cluster mode, where
+	 * another replica may have it.
+	 */
+	private Optional<TcpServer<?>> serverOf(String name) {
+		Optional<Listener> found = this.registry.get(name);
+		if (found.isEmpty() && this.peers.isClustered()) {
+			return Optional.empty();
+		}
+		Listener listener = found
 			.orElseThrow(() -> ApiProblems.notFound("No listener named '" + name + "': GET /api/listeners lists them"));
 		if (!(listener.type() instanceof MulticonnListenerType)
 				|| !(listener.runtime() instanceof TcpServer<?> server)) {
 			throw ApiProblems.conflict("Listener '" + name + "' is of type " + listener.type().id()
 					+ ": only multiconn listeners queue server-initiated messages");
 		}
-		return server;
+		return Optional.of(server);
 	}
 
 	private static ErrorResponseException queueFull(String detail) {

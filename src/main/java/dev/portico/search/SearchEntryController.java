@@ -18,6 +18,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -45,7 +46,8 @@ import static dev.portico.listener.Throwables.rootMessage;
  * segment cannot carry safely ({@code /}, {@code \}, {@code ;}, {@code %}, {@code .} or
  * {@code ..}) use the query form instead: {@code /api/search/entries?key=...}. Every
  * change is written back to the index file atomically; a failed write leaves the index
- * unchanged and answers 500.
+ * unchanged and answers 500. Changes go through the {@link SearchIndexStore} (the file by
+ * default, Redis in cluster mode); reads always come from the in-memory index.
  */
 @RestController
 @RequestMapping(path = "/api/search/entries", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -57,10 +59,14 @@ class SearchEntryController {
 
 	private final SearchIndex index;
 
+	private final SearchIndexStore store;
+
 	private final ApiProperties properties;
 
-	SearchEntryController(SearchIndex index, ApiProperties properties) {
+	SearchEntryController(SearchIndex index, ObjectProvider<SearchIndexStore> stores, ApiProperties properties) {
 		this.index = index;
+		// the index itself is a store too: take another one only if there is one
+		this.store = stores.orderedStream().filter((store) -> store != index).findFirst().orElse(index);
 		this.properties = properties;
 	}
 
@@ -127,22 +133,14 @@ class SearchEntryController {
 	}
 
 	@PutMapping(consumes = MediaType.TEXT_PLAIN_VALUE)
-	@Operation(operationId = "putSearchEntryByQuery", summary = "Add or replace a search entry",
-			description = "Stores the body as the answer for the key: UTF-8 text (unless the content type names"
-					+ " another charset), or {\"value\": \"...\"} as JSON. The change is written to the data"
-					+ " directory before the answer.",
-			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
-					@Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string"),
-							examples = @ExampleObject(name = "text", value = "Take the red pill.")),
-					@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-							schema = @Schema(implementation = SearchValue.class),
-							examples = @ExampleObject(name = "json", value = "{\"value\": \"Take the red pill.\"}")) }))
+	@Operation(operationId = "putSearchEntryByQuery", summary = "Add or replace a search entry named by ?key=",
+			description = "The ?key= form of PUT /api/search/entries/{key}, for keys a path segment cannot carry;"
+					+ " the same bodies and answers.")
 	@ApiResponse(responseCode = "200", description = "Replaced an entry")
 	@ApiResponse(responseCode = "201", description = "Added an entry; Location names it")
-	@ApiResponse(responseCode = "400", description = "Empty key, empty body, or text that is not valid in its charset")
+	@ApiResponse(responseCode = "400", description = "Empty key, empty body, or invalid text")
 	@ApiResponse(responseCode = "413", description = "The body is larger than portico.api.max-body-size")
-	@ApiResponse(responseCode = "500",
-			description = "The index file could not be written: nothing changed; the detail names the file")
+	@ApiResponse(responseCode = "500", description = "The index file could not be written: nothing changed")
 	ResponseEntity<SearchEntry> putTextByQuery(@RequestParam String key, HttpServletRequest request)
 			throws IOException {
 		return put(key, text(request));
@@ -164,7 +162,7 @@ class SearchEntryController {
 	void delete(@PathVariable String key) {
 		boolean removed;
 		try {
-			removed = this.index.remove(key);
+			removed = this.store.remove(key);
 		}
 		catch (SearchIndexException ex) {
 			throw notWritten(ex);
@@ -191,7 +189,7 @@ class SearchEntryController {
 		}
 		boolean created;
 		try {
-			created = this.index.put(key, value);
+			created = this.store.put(key, value);
 		}
 		catch (SearchIndexException ex) {
 			throw notWritten(ex);

@@ -41,7 +41,7 @@ import dev.portico.protocol.PythonJson;
  * {@link SearchIndexException}. The file is written as Python's
  * {@code json.dump(index, f, indent=2, ensure_ascii=False)} would, plus a final newline.
  */
-public class SearchIndex {
+public class SearchIndex implements SearchIndexStore {
 
 	/** The index shipped in the jar: the three entries of the specification. */
 	static final String EMBEDDED = "search-index.json";
@@ -133,6 +133,7 @@ public class SearchIndex {
 	 * replaced, with no write when the value is unchanged)
 	 * @throws SearchIndexException if the file could not be written; nothing changed then
 	 */
+	@Override
 	public boolean put(String key, String value) {
 		Objects.requireNonNull(key, "key");
 		Objects.requireNonNull(value, "value");
@@ -155,6 +156,7 @@ public class SearchIndex {
 	 * @return whether there was such an entry
 	 * @throws SearchIndexException if the file could not be written; nothing changed then
 	 */
+	@Override
 	public boolean remove(String key) {
 		synchronized (this.writeLock) {
 			Map<String, String> current = this.entries;
@@ -165,6 +167,36 @@ public class SearchIndex {
 			changed.remove(key);
 			commit(changed);
 			return true;
+		}
+	}
+
+	/**
+	 * Replace the in-memory index without writing the file: for a replica whose index is
+	 * stored elsewhere ({@link SearchIndexStore}) and kept here as a copy.
+	 * @param entries every entry, in order
+	 */
+	public void replaceCopy(Map<String, String> entries) {
+		synchronized (this.writeLock) {
+			this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+		}
+	}
+
+	/**
+	 * Apply one change to the in-memory index without writing the file (see
+	 * {@link #replaceCopy(Map)}).
+	 * @param key the query
+	 * @param value the new answer, or {@code null} to remove the entry
+	 */
+	public void applyToCopy(String key, String value) {
+		synchronized (this.writeLock) {
+			Map<String, String> changed = new LinkedHashMap<>(this.entries);
+			if (value != null) {
+				changed.put(key, value);
+			}
+			else {
+				changed.remove(key);
+			}
+			this.entries = Collections.unmodifiableMap(changed);
 		}
 	}
 

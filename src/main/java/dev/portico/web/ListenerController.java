@@ -12,6 +12,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -33,6 +34,7 @@ import dev.portico.listener.ListenerOutcome;
 import dev.portico.listener.ListenerOutcome.Result;
 import dev.portico.listener.ListenerRegistry;
 import dev.portico.listener.ListenerStatus;
+import dev.portico.tcp.PeerConnections;
 
 /**
  * Listeners over REST: list, create, start, stop, delete, and their connections. Start
@@ -49,8 +51,11 @@ class ListenerController {
 
 	private final ListenerRegistry registry;
 
-	ListenerController(ListenerRegistry registry) {
+	private final PeerConnections peers;
+
+	ListenerController(ListenerRegistry registry, ObjectProvider<PeerConnections> peers) {
 		this.registry = registry;
+		this.peers = peers.getIfAvailable(() -> PeerConnections.NONE);
 	}
 
 	@GetMapping
@@ -178,9 +183,18 @@ class ListenerController {
 	@ApiResponse(responseCode = "204", description = "Closed")
 	@ApiResponse(responseCode = "404", description = "No such listener, or it has no open connection with this id")
 	void closeConnection(@PathVariable String name, @PathVariable String id) {
-		if (!listener(name).closeConnection(id)) {
-			throw ApiProblems.notFound("Listener '" + name + "' has no open connection '" + id
-					+ "': GET /api/listeners/" + name + "/connections lists them");
+		// in cluster mode the listener may exist only on the replica holding the
+		// connection
+		boolean closed = (this.peers.isClustered())
+				? this.registry.get(name).map((l) -> l.closeConnection(id)).orElse(false)
+				: listener(name).closeConnection(id);
+		if (!closed && this.peers.isClustered()) {
+			closed = this.peers.close(name, id) != null;
+		}
+		if (!closed) {
+			throw ApiProblems.notFound("Listener '" + name + "' has no open connection '" + id + "'"
+					+ (this.peers.isClustered() ? " on any live replica" : "") + ": GET /api/listeners/" + name
+					+ "/connections lists them");
 		}
 	}
 

@@ -71,12 +71,13 @@ class UnknownKeysCheckTests {
 		InvalidDefinitionException failure = failure(Map.of("portico.api.passwrd", "hunter2-secret"));
 		assertThat(failure.configurationKey()).isEqualTo("portico.api.passwrd");
 		assertThat(failure.reason()).contains("Did you mean portico.api.password?")
-			.contains("Valid keys: portico.api.max-body-size, portico.api.open-reads, portico.api.password,"
+			.contains("Valid keys: portico.api.allowed-origins, portico.api.max-body-size,"
+					+ " portico.api.max-failed-logins-per-minute, portico.api.open-reads, portico.api.password,"
 					+ " portico.api.username")
 			.doesNotContain("portico.drain-timeout");
 		assertThat(failure.getMessage()).doesNotContain("hunter2-secret");
 		assertThat(String.valueOf(failure.value())).doesNotContain("hunter2-secret");
-		assertThat(failure(Map.of("portico.clustr.enabled", "true")).reason()).as("no group: every key")
+		assertThat(failure(Map.of("portico.quux.frobnicate", "true")).reason()).as("no group: every key")
 			.contains("portico.drain-timeout", "portico.api.username")
 			.doesNotContain("Did you mean");
 	}
