@@ -27,7 +27,8 @@ class TcpConfiguration {
 			thread.setDaemon(true);
 			return thread;
 		});
-		return new TcpServers(bufferBudget, properties.platformThreads(), watchdog, eventPublisher, beanFactory);
+		return new TcpServers(bufferBudget, properties.platformThreads(), properties.tcpEngine(),
+				properties.eventLoopCount(), watchdog, eventPublisher, beanFactory);
 	}
 
 }

@@ -26,10 +26,18 @@ public final class TcpServers implements DisposableBean {
 
 	private final BeanFactory beanFactory;
 
-	TcpServers(BufferBudget budget, int platformThreads, ScheduledExecutorService scheduler,
-			ApplicationEventPublisher eventPublisher, BeanFactory beanFactory) {
+	private final TcpEngine engine;
+
+	private final int eventLoopCount;
+
+	private EventLoops eventLoops;
+
+	TcpServers(BufferBudget budget, int platformThreads, TcpEngine engine, int eventLoopCount,
+			ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher, BeanFactory beanFactory) {
 		this.budget = budget;
 		this.platformThreads = platformThreads;
+		this.engine = engine;
+		this.eventLoopCount = eventLoopCount;
 		this.scheduler = scheduler;
 		this.eventPublisher = eventPublisher;
 		this.beanFactory = beanFactory;
@@ -49,6 +57,33 @@ public final class TcpServers implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.scheduler.shutdownNow();
+		synchronized (this) {
+			if (this.eventLoops != null) {
+				this.eventLoops.shutdown();
+				this.eventLoops = null;
+			}
+		}
+	}
+
+	/**
+	 * Whether a listener's connections are served on the event loops: its type must be
+	 * able to (see {@link ConnectionHandler#runsOnEventLoop()}), and with {@code auto} it
+	 * must have no inbound channel, whose subscribers may block.
+	 */
+	boolean servesOnEventLoop(ListenerContext listener, ConnectionHandler<?> handler) {
+		return switch (this.engine) {
+			case THREADS -> false;
+			case EVENT_LOOP -> handler.runsOnEventLoop();
+			case AUTO -> handler.runsOnEventLoop() && listener.inboundChannel() == null;
+		};
+	}
+
+	/** The shared event loops, started on first use. */
+	synchronized EventLoops eventLoops() {
+		if (this.eventLoops == null) {
+			this.eventLoops = new EventLoops(this.eventLoopCount);
+		}
+		return this.eventLoops;
 	}
 
 	BufferBudget budget() {
