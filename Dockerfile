@@ -1,42 +1,54 @@
 # Portico container image.
 #   docker build -t portico:0.1.0 .          (or: docker compose build)
+#   deploy/container/build.sh                (podman or docker; makes local base images from
+#                                             Debian packages when no registry can be reached)
 # Stage 1 builds the jar with the Maven wrapper on a JDK; stage 2 runs it on the JRE of the
 # same major version, as a non-root user. The jar is compiled for release 17, so any major
 # from 17 up runs it: --build-arg JAVA_MAJOR=25 moves both stages together.
+# The base images are arguments too, so a registry mirror or a local image needs no edit:
+#   --build-arg BUILD_IMAGE=mirror.example.com/eclipse-temurin:21-jdk-noble
+#   --build-arg RUNTIME_IMAGE=localhost/portico-base/jre:21   (deploy/container/base-images.sh)
+# A BUILD_IMAGE needs a JDK and wget or curl; a RUNTIME_IMAGE needs a JRE (java on PATH or in
+# JAVA_HOME), wget (the HEALTHCHECK), groupadd and useradd.
 ARG JAVA_MAJOR=21
+ARG BUILD_IMAGE=docker.io/library/eclipse-temurin:${JAVA_MAJOR}-jdk-noble
+ARG RUNTIME_IMAGE=docker.io/library/eclipse-temurin:${JAVA_MAJOR}-jre-noble
 
-FROM eclipse-temurin:${JAVA_MAJOR}-jdk-noble AS build
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 # Wrapper and pom first: the layer holding Maven and the dependencies is rebuilt only when
 # they change, not on every source edit.
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
-RUN chmod +x mvnw && ./mvnw -B -q dependency:go-offline
+RUN chmod +x mvnw && ./mvnw -B -q -ntp dependency:go-offline
 COPY src/ src/
-RUN ./mvnw -B -DskipTests package \
- && cp target/portico-*.jar /src/portico.jar
+# portico*.jar: the jar's name with or without the version. The jar is unpacked here (plain
+# jars for the class path, which a class-data archive needs) and only that reaches the
+# runtime image: the packed jar would be the same 40 MB twice.
+RUN ./mvnw -B -ntp -DskipTests package \
+ && cp target/portico*.jar /src/portico.jar \
+ && java -XX:-UsePerfData -Djarmode=tools -jar /src/portico.jar extract --destination /src/app
 
 # The Ubuntu (noble) variant of the Temurin JRE image installs curl and wget on top of the
 # JRE (its Dockerfile installs both; the Alpine variant has BusyBox wget), so the
-# HEALTHCHECK below can use wget without adding a package.
-FROM eclipse-temurin:${JAVA_MAJOR}-jre-noble
+# HEALTHCHECK below can use wget without adding a package; so does the local base image.
+FROM ${RUNTIME_IMAGE}
 RUN groupadd --system --gid 10001 portico \
  && useradd --system --uid 10001 --gid portico --home-dir /app --no-create-home \
       --shell /usr/sbin/nologin portico
 WORKDIR /app
-COPY --from=build /src/portico.jar portico.jar
+COPY --from=build /src/app/ app/
 COPY deploy/entrypoint.sh deploy/prepare-app.sh ./
-# config/ stays owned by root: the service only reads it. The search index is written back
-# through the API (temporary file, then rename, which needs a writable directory), so the
-# live copy lives in data/, owned by the service user and seeded with the shipped index.
-# A new named volume mounted on /app/data starts as a copy of it.
+# config/ stays owned by root: the service only reads it (config/search-index.json is the seed).
+# Index edits made through the API are written to data/search-index.json (temporary file, then
+# rename, which needs a writable directory): data/ is owned by the service user, and a named
+# volume mounted on /app/data keeps the edits across containers.
 COPY config/ config/
 RUN chmod 0755 entrypoint.sh prepare-app.sh \
  && ./prepare-app.sh \
  && mkdir data \
- && cp config/search-index.json data/search-index.json \
  && chown -R 10001:10001 data
-ENV PORTICO_SEARCH_INDEXFILE=data/search-index.json
+ENV PORTICO_SEARCH_DATADIR=/app/data
 # Numeric, so Kubernetes' runAsNonRoot can verify it.
 USER 10001:10001
 EXPOSE 8080 65432 65433 65434 65435/udp

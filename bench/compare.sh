@@ -114,8 +114,12 @@ start_portico() { # java
 		--portico.listeners.echo.bind=127.0.0.1 --portico.listeners.echo.max-connections=12000
 		--portico.listeners.multiconn.type=multiconn --portico.listeners.multiconn.port=17002
 		--portico.listeners.multiconn.bind=127.0.0.1 --portico.listeners.multiconn.max-connections=12000
+		--portico.listeners.echo.max-connections-per-ip=0 --portico.listeners.multiconn.max-connections-per-ip=0
+		--portico.listeners.search.max-connections-per-ip=0 --portico.listeners.search-ka.max-connections-per-ip=0
+		--portico.max-connections=30000
 		--portico.listeners.udp.type=udp --portico.listeners.udp.port=17004
 		--portico.listeners.udp.bind=127.0.0.1 --portico.listeners.udp.reply=echo
+		--portico.listeners.udp.reply-rate-per-source=0
 		--portico.listeners.search.type=search --portico.listeners.search.port=17003
 		--portico.listeners.search.bind=127.0.0.1
 		--portico.listeners.search-ka.type=search --portico.listeners.search-ka.port=17005

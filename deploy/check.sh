@@ -3,9 +3,10 @@
 # needed. Run from anywhere: deploy/check.sh
 #
 # Checks: docker-compose.yml renders (docker-compose/docker compose config -q); Prometheus
-# config (promtool); Grafana dashboard JSON; every YAML file parses (and yamllint); shell
-# scripts (shellcheck); the dashboard metric-name checker's tests and a run against the
-# sample scrape; the Kubernetes ConfigMap matches config/; the Kubernetes manifests (rendered
+# config (promtool); Grafana dashboard JSON; every path the Dockerfile COPYs is in the build
+# context; every YAML file parses (and yamllint); shell scripts (shellcheck); the unit tests
+# of the Python checkers and a run of the dashboard metric-name checker against the sample
+# scrape; the Kubernetes ConfigMap matches config/; the Kubernetes manifests (rendered
 # by kustomize when kubectl is installed) agree with the Dockerfile and compose file.
 #
 # Missing tools are installed with apt-get when run as root (CI); otherwise they are named
@@ -89,6 +90,9 @@ for f in deploy/grafana/dashboards/*.json; do
 done
 
 # --- Dockerfile ------------------------------------------------------------------------------------
+# Every path the Dockerfile COPYs must be in the build context that .dockerignore leaves: a path
+# left out passes every other static check and fails only when the image is built.
+run "Dockerfile: every COPY source is in the build context (.dockerignore)" "${py:-python3}" deploy/check_build_context.py
 # dockerfile-utils (npm) parses the Dockerfile as BuildKit would: unknown instructions, bad
 # flags, durations and port specs. Optional: needs npm; installed once into a cache folder.
 lint_dir="${XDG_CACHE_HOME:-$HOME/.cache}/portico-check/dockerfile-utils"
@@ -120,16 +124,21 @@ fi
 # --- Shell scripts -----------------------------------------------------------------------------------
 if need shellcheck shellcheck; then
   run "shellcheck deploy/*.sh" shellcheck deploy/*.sh
+  run "shellcheck deploy/container/*.sh" shellcheck -x deploy/container/*.sh
 else
   fail "shellcheck missing"
 fi
 
 # --- Dashboard metric names --------------------------------------------------------------------------
 if [ -n "$py" ]; then
-  run "check-dashboard-metrics.py: unit tests" "$py" -m unittest discover -s deploy -p 'test_*.py'
+  run "unit tests of the checkers (deploy/test_*.py)" "$py" -m unittest discover -s deploy -p 'test_*.py'
   run "dashboard metrics vs deploy/testdata/scrape-micrometer.txt" \
     "$py" deploy/check-dashboard-metrics.py --scrape-file deploy/testdata/scrape-micrometer.txt
-  run "smoke_traffic.py compiles" "$py" -c 'import ast, sys; ast.parse(open(sys.argv[1]).read())' deploy/smoke_traffic.py
+  run "smoke_traffic.py and deploy/container/*.py compile" "$py" -c '
+import ast, sys
+for f in sys.argv[1:]:
+    ast.parse(open(f, encoding="utf-8").read(), f)
+' deploy/smoke_traffic.py deploy/container/*.py
 
   # --- Kubernetes -------------------------------------------------------------------------------------
   if [ -f config/application.yml ] && [ -f config/search-index.json ]; then

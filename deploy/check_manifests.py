@@ -32,7 +32,14 @@ def dockerfile():
     lines = text.splitlines()
     start = max(i for i, l in enumerate(lines) if re.match(r"\s*FROM\s", l, re.I))
     stage = "\n".join(lines[start:])
-    froms = re.findall(r"^\s*FROM\s+(\S+)", text, re.M | re.I)
+    # Base images are build arguments (BUILD_IMAGE, RUNTIME_IMAGE): judge their defaults.
+    args = {}
+    for name, value in re.findall(r"^\s*ARG\s+(\w+)=(\S+)", text[:text.upper().find("\nFROM")], re.M | re.I):
+        args[name] = re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda v: args.get(v.group(1) or v.group(2), ""), value)
+    check({"BUILD_IMAGE", "RUNTIME_IMAGE"} <= set(args),
+          "Dockerfile: the base images should be build arguments BUILD_IMAGE and RUNTIME_IMAGE")
+    froms = [re.sub(r"^\$\{?(\w+)\}?$", lambda v: args.get(v.group(1), v.group(0)), f)
+             for f in re.findall(r"^\s*FROM\s+(\S+)", text, re.M | re.I)]
     check(len(froms) >= 2, "Dockerfile: expected a build stage and a runtime stage")
     if len(froms) >= 2:
         check("jdk" in froms[0] and "jre" in froms[-1], f"Dockerfile: build on a JDK, run on a JRE: {froms}")

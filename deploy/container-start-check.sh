@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts target/portico-0.1.0.jar the way the container image does, checks it, stops it.
+# Starts target/portico.jar the way the container image does, checks it, stops it.
 #
 #   deploy/container-start-check.sh          (after ./mvnw -DskipTests package)
 #
@@ -25,7 +25,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-jar=${PORTICO_JAR_FILE:-$root/target/portico-0.1.0.jar}
+jar=${PORTICO_JAR_FILE:-$root/target/portico.jar}
 http_port=${CHECK_HTTP_PORT:-18080}
 echo_port=${CHECK_ECHO_PORT:-18432}
 multiconn_port=${CHECK_MULTICONN_PORT:-18433}

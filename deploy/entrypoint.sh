@@ -4,7 +4,7 @@
 # command and the default JVM options live here and nowhere else.
 #
 # Layout, relative to the directory holding this file (the image's WORKDIR /app):
-#   portico.jar                  the Spring Boot jar
+#   portico.jar                  the Spring Boot jar (not in the image, which holds only app/)
 #   app/portico.jar, app/lib/    the same jar unpacked, with app/portico.jsa, its class-data
 #                                archive (deploy/prepare-app.sh); used when present
 #   config/application.yml       read by Spring Boot from the working directory

@@ -11,7 +11,7 @@ added are left alone.
 import json
 import os
 
-DIR = "src/test/resources/dev/portico/codec/SearchFrameFuzzTestsInputs/shouldDecodeAlikeWhenBytesArriveInAnySplit"
+DIR = "src/test/resources/dev/portico/protocol/SearchFrameFuzzTestsInputs/shouldDecodeAlikeWhenBytesArriveInAnySplit"
 WHOLE = b"\x00"
 BYTE_BY_BYTE = b"\x01\x01"
 ODD_PIECES = b"\x03\x03\x00\x07"  # 3 bytes, an empty call, 7 bytes, again

@@ -6,7 +6,6 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * Rules Spring Modulith does not check: what the protocol module and the server may
@@ -26,21 +25,6 @@ class ArchitectureTests {
 			.onlyDependOnClassesThat()
 			.resideInAnyPackage("dev.portico.protocol..", "java..", "tools.jackson..", "com.fasterxml.jackson..")
 			.because("the wire codecs are plain Java and Jackson: no Spring, no Spring Integration")
-			.check(MAIN);
-	}
-
-	@Test
-	void shouldKeepTheServerFromImportingTheCommandLineTools() {
-		noClasses().that()
-			.resideInAPackage("dev.portico..")
-			.and()
-			.resideOutsideOfPackage("dev.portico.cli..")
-			.and()
-			.doNotHaveSimpleName("PorticoLauncher")
-			.should()
-			.dependOnClassesThat()
-			.resideInAPackage("dev.portico.cli..")
-			.because("the clients run before Spring starts; the server never needs them")
 			.check(MAIN);
 	}
 

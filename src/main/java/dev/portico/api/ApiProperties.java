@@ -1,5 +1,9 @@
 package dev.portico.api;
 
+import java.util.List;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -19,12 +23,20 @@ import dev.portico.listener.Within;
  * @param openReads whether GET under {@code /api} and the Actuator {@code listeners} and
  * {@code metrics} reads are open without credentials; default true ({@code health},
  * {@code info} and {@code prometheus} are always open)
- * @param maxBodySize largest request body accepted; default 1MB, at most 64MB
+ * @param maxBodySize largest request body accepted, JSON included; default 1MB, at most
+ * 64MB
+ * @param maxFailedLoginsPerMinute failed logins allowed per client address: that many at
+ * once, then that many per minute; past it the address gets 429 with {@code Retry-After}
+ * until it may try again, without its credentials being checked; default 10
+ * @param allowedOrigins origins, besides the service's own, from which a browser may send
+ * changes (a console behind a proxy: {@code https://portico.example.com}); default none
  */
 @Validated
 @ConfigurationProperties("portico.api")
 public record ApiProperties(@DefaultValue("admin") @NotBlank String username, String password,
-		@DefaultValue("true") boolean openReads, @DefaultValue("1MB") @Within(max = "64MB") DataSize maxBodySize) {
+		@DefaultValue("true") boolean openReads, @DefaultValue("1MB") @Within(max = "64MB") DataSize maxBodySize,
+		@DefaultValue("10") @Min(1) @Max(100_000) int maxFailedLoginsPerMinute,
+		@DefaultValue List<String> allowedOrigins) {
 
 	/**
 	 * Never the password: a record's own toString would print it wherever the value is
@@ -33,7 +45,8 @@ public record ApiProperties(@DefaultValue("admin") @NotBlank String username, St
 	@Override
 	public String toString() {
 		return "ApiProperties[username=" + this.username + ", password=" + ((this.password != null) ? "******" : null)
-				+ ", openReads=" + this.openReads + ", maxBodySize=" + this.maxBodySize + "]";
+				+ ", openReads=" + this.openReads + ", maxBodySize=" + this.maxBodySize + ", maxFailedLoginsPerMinute="
+				+ this.maxFailedLoginsPerMinute + ", allowedOrigins=" + this.allowedOrigins + "]";
 	}
 
 }

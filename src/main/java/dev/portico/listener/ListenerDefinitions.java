@@ -7,12 +7,12 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -70,10 +70,12 @@ public final class ListenerDefinitions {
 	}
 
 	/**
-	 * The names of the listeners configured under {@code portico.listeners}, as written.
+	 * The names of the listeners configured under {@code portico.listeners}, as written,
+	 * in alphabetical order (property sources do not all keep the order keys were written
+	 * in).
 	 */
 	public Set<String> configuredNames(Iterable<ConfigurationPropertySource> sources) {
-		Set<String> names = new LinkedHashSet<>();
+		Set<String> names = new TreeSet<>();
 		for (ConfigurationPropertySource source : sources) {
 			if (source instanceof IterableConfigurationPropertySource iterable) {
 				iterable.stream()
@@ -106,14 +108,14 @@ public final class ListenerDefinitions {
 	 */
 	public ListenerDefinition fromRequest(String name, Map<String, ?> keys) {
 		if (name == null || !NAME.matcher(name).matches()) {
-			throw new InvalidDefinitionException("name", name, "",
-					"Invalid name '" + name + "': use 1 to 40 lower-case letters, digits and dashes, e.g. \"echo-2\"");
+			throw new InvalidDefinitionException("name", name, "", "Invalid name '" + InputText.quote(name)
+					+ "': use 1 to 40 lower-case letters, digits and dashes, e.g. \"echo-2\"");
 		}
 		Map<String, Object> source = new LinkedHashMap<>();
 		keys.forEach((key, value) -> {
 			if (value instanceof Map || value instanceof Iterable) {
 				throw new InvalidDefinitionException(kebab(key), value, "",
-						"Option '" + key + "' must be a single value");
+						"Option '" + InputText.quote(key) + "' must be a single value");
 			}
 			if (value != null) {
 				source.put(REQUEST + "." + kebab(key), value.toString());
@@ -162,11 +164,22 @@ public final class ListenerDefinitions {
 		if (type == null) {
 			if (keys.request) {
 				throw new InvalidDefinitionException("type", id, "",
-						"Unknown listener type '" + id + "': use one of " + valid);
+						"Unknown listener type '" + InputText.quote(id) + "': use one of " + valid);
 			}
 			throw keys.invalid("type", id, "unknown listener type: use one of " + valid);
 		}
 		return type;
+	}
+
+	/**
+	 * The keys a listener of this type takes besides {@code type}, {@code port} and
+	 * {@code bind} (the options of an API request), kebab case, sorted.
+	 */
+	public Set<String> optionKeys(ListenerType type) {
+		return knownKeys(type).keySet()
+			.stream()
+			.filter((key) -> !ADDRESS_KEYS.contains(key))
+			.collect(Collectors.toCollection(TreeSet::new));
 	}
 
 	/** Every key the type accepts, kebab case, with the type of its value. */
@@ -290,10 +303,10 @@ public final class ListenerDefinitions {
 			String configurationKey = key.isEmpty() ? this.prefix.toString() : this.prefix + "." + key;
 			String detail;
 			if (key.equals("port")) {
-				detail = "Invalid port " + value + ": use 0 to 65535 (0 binds any free port)";
+				detail = "Invalid port " + InputText.quote(value) + ": use 0 to 65535 (0 binds any free port)";
 			}
 			else {
-				detail = "Invalid value '" + ((value != null) ? value : "") + "' for '" + key + "': " + reason;
+				detail = "Invalid value '" + InputText.quote(value) + "' for '" + key + "': " + reason;
 			}
 			return new InvalidDefinitionException(configurationKey, value, reason, detail);
 		}
@@ -301,7 +314,7 @@ public final class ListenerDefinitions {
 		InvalidDefinitionException unknown(String key, Object value, String valid) {
 			String configurationKey = this.prefix + "." + key;
 			return new InvalidDefinitionException(configurationKey, value, "unknown key: use one of " + valid,
-					"Unknown option '" + key + "': use one of " + valid);
+					"Unknown option '" + InputText.quote(key) + "': use one of " + valid);
 		}
 
 	}

@@ -9,6 +9,12 @@ public enum RejectReason {
 	/** The listener already holds {@code max-connections} connections. */
 	MAX_CONNECTIONS("max-connections"),
 
+	/**
+	 * The service already holds {@code portico.max-connections} connections across its
+	 * listeners.
+	 */
+	MAX_CONNECTIONS_TOTAL("max-connections-total"),
+
 	/** The remote address already holds {@code max-connections-per-ip} connections. */
 	MAX_CONNECTIONS_PER_IP("max-connections-per-ip"),
 

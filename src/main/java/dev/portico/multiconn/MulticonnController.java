@@ -4,6 +4,13 @@ import java.io.IOException;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
@@ -28,6 +35,8 @@ import dev.portico.tcp.TcpServer;
  */
 @RestController
 @RequestMapping(path = "/api/listeners/{name}", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Push", description = "Server-initiated messages to the connections of a multiconn listener, queued"
+		+ " through the same bounded per-connection queues as its echo.")
 class MulticonnController {
 
 	private final ListenerRegistry registry;
@@ -42,6 +51,23 @@ class MulticonnController {
 	/** Queue the body, as is, to one connection of a multiconn listener. */
 	@PostMapping(path = "/connections/{id}/messages",
 			consumes = { MediaType.APPLICATION_OCTET_STREAM_VALUE, MediaType.TEXT_PLAIN_VALUE })
+	@Operation(operationId = "pushToConnection", summary = "Push bytes to one connection (multiconn)",
+			description = "Queues the body, byte for byte, to one open connection; the id comes from GET"
+					+ " /api/listeners/{name}/connections. Nothing is queued when the connection's queue is full.",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					content = {
+							@Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string"),
+									examples = @ExampleObject(name = "line", value = "hello\n")),
+							@Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+									schema = @Schema(type = "string", format = "binary")) }))
+	@ApiResponse(responseCode = "202", description = "Queued for the connection")
+	@ApiResponse(responseCode = "400", description = "The body is empty")
+	@ApiResponse(responseCode = "404", description = "No such listener, or it has no open connection with this id")
+	@ApiResponse(responseCode = "409", description = "The listener is not of type multiconn")
+	@ApiResponse(responseCode = "413", description = "The body is larger than portico.api.max-body-size")
+	@ApiResponse(responseCode = "415", description = "The body is neither text/plain nor application/octet-stream")
+	@ApiResponse(responseCode = "503",
+			description = "The connection's queue is full (its peer is not reading): nothing was queued; see Retry-After")
 	ResponseEntity<PushResponse> push(@PathVariable String name, @PathVariable String id, HttpServletRequest request)
 			throws IOException {
 		TcpServer<?> server = serverOf(name);
@@ -59,6 +85,23 @@ class MulticonnController {
 	/** Queue the body, as is, to every open connection of a multiconn listener. */
 	@PostMapping(path = "/broadcast",
 			consumes = { MediaType.APPLICATION_OCTET_STREAM_VALUE, MediaType.TEXT_PLAIN_VALUE })
+	@Operation(operationId = "broadcast", summary = "Push bytes to every connection (multiconn)",
+			description = "Queues the body, byte for byte, to every open connection of the listener; connections"
+					+ " whose queue is full are skipped and counted in \"full\".",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					content = {
+							@Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string"),
+									examples = @ExampleObject(name = "line", value = "hello, everyone\n")),
+							@Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+									schema = @Schema(type = "string", format = "binary")) }))
+	@ApiResponse(responseCode = "202", description = "Queued; \"queued\" and \"full\" count the connections")
+	@ApiResponse(responseCode = "400", description = "The body is empty")
+	@ApiResponse(responseCode = "404", description = "No listener has this name")
+	@ApiResponse(responseCode = "409", description = "The listener is not of type multiconn")
+	@ApiResponse(responseCode = "413", description = "The body is larger than portico.api.max-body-size")
+	@ApiResponse(responseCode = "415", description = "The body is neither text/plain nor application/octet-stream")
+	@ApiResponse(responseCode = "503",
+			description = "Every connection's queue is full: nothing was queued; see" + " Retry-After")
 	ResponseEntity<PushResponse> broadcast(@PathVariable String name, HttpServletRequest request) throws IOException {
 		TcpServer<?> server = serverOf(name);
 		byte[] body = RequestBodies.read(request, this.properties.maxBodySize().toBytes());

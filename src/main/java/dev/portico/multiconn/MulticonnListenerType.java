@@ -1,18 +1,13 @@
 package dev.portico.multiconn;
 
-import java.util.Collection;
-import java.util.List;
-
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
-import dev.portico.listener.ErrorKind;
-import dev.portico.listener.ListenerContext;
-import dev.portico.listener.ListenerRuntime;
-import dev.portico.listener.ListenerType;
-import dev.portico.listener.Transport;
+import dev.portico.listener.ListenerDefinition;
 import dev.portico.protocol.DefaultPorts;
-import dev.portico.tcp.TcpErrorKind;
+import dev.portico.tcp.ConnectionHandler;
+import dev.portico.tcp.TcpContext;
+import dev.portico.tcp.TcpListenerType;
 import dev.portico.tcp.TcpOptions;
 import dev.portico.tcp.TcpServers;
 
@@ -22,46 +17,15 @@ import dev.portico.tcp.TcpServers;
  */
 @Component
 @Order(2)
-class MulticonnListenerType implements ListenerType {
-
-	static final String ID = "multiconn";
-
-	private final TcpServers tcpServers;
+class MulticonnListenerType extends TcpListenerType {
 
 	MulticonnListenerType(TcpServers tcpServers) {
-		this.tcpServers = tcpServers;
+		super("multiconn", DefaultPorts.MULTICONN, tcpServers);
 	}
 
 	@Override
-	public String id() {
-		return ID;
-	}
-
-	@Override
-	public Transport transport() {
-		return Transport.TCP;
-	}
-
-	@Override
-	public int defaultPort() {
-		return DefaultPorts.MULTICONN;
-	}
-
-	@Override
-	public List<Class<? extends Record>> optionTypes() {
-		return List.of(TcpOptions.class);
-	}
-
-	@Override
-	public Collection<? extends ErrorKind> errorKinds() {
-		return List.of(TcpErrorKind.values());
-	}
-
-	@Override
-	public ListenerRuntime create(ListenerContext context) {
-		TcpOptions options = context.definition().options(TcpOptions.class);
-		return this.tcpServers.server(context,
-				(tcp) -> new MulticonnHandler(options.maxMessageBytes(), options.writeTimeout()));
+	protected ConnectionHandler<?> handler(ListenerDefinition definition, TcpOptions options, TcpContext tcp) {
+		return new MulticonnHandler(options.maxMessageBytes(), options.writeTimeout());
 	}
 
 }

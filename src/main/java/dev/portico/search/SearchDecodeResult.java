@@ -1,9 +1,9 @@
 package dev.portico.search;
 
-import dev.portico.protocol.SearchProtocolException;
-import dev.portico.protocol.SearchMessage;
 import java.util.Objects;
 
+import dev.portico.protocol.SearchMessage;
+import dev.portico.protocol.SearchProtocolException;
 import dev.portico.protocol.SearchProtocolException.Kind;
 
 /**

@@ -11,6 +11,13 @@ import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -42,6 +49,10 @@ import static dev.portico.listener.Throwables.rootMessage;
  */
 @RestController
 @RequestMapping(path = "/api/search/entries", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Search index",
+		description = "The entries search listeners answer from: read, add, replace and"
+				+ " delete them. Keys are Unicode text, percent-encoded in the path; keys a path segment cannot carry"
+				+ " (/, \\, ;, %, . or ..) use the ?key= form. Changes are written to the data directory at once.")
 class SearchEntryController {
 
 	private final SearchIndex index;
@@ -57,6 +68,14 @@ class SearchEntryController {
 	 * Every entry, as one JSON object in the index's order; with {@code ?key=} one entry.
 	 */
 	@GetMapping
+	@Operation(operationId = "listSearchEntries", summary = "List every search entry (or one, with ?key=)",
+			description = "Every entry as one JSON object, key to answer, in the index's order. With ?key= the one"
+					+ " entry, as GET /api/search/entries/{key} answers it.")
+	@ApiResponse(responseCode = "200", description = "The entries (or the one entry)",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					examples = @ExampleObject(name = "index",
+							value = "{\"morpheus\": \"Follow the white rabbit. \uD83D\uDC30\"}")))
+	@ApiResponse(responseCode = "404", description = "With ?key=: no entry for this key")
 	Object list(@RequestParam(required = false) String key) {
 		if (key != null) {
 			return get(key);
@@ -65,6 +84,9 @@ class SearchEntryController {
 	}
 
 	@GetMapping("/{key}")
+	@Operation(operationId = "getSearchEntry", summary = "Read one search entry")
+	@ApiResponse(responseCode = "200", description = "The entry")
+	@ApiResponse(responseCode = "404", description = "No entry for this key")
 	SearchEntry get(@PathVariable String key) {
 		String value = this.index.get(key);
 		if (value == null) {
@@ -78,21 +100,55 @@ class SearchEntryController {
 	 * value.
 	 */
 	@PutMapping(path = "/{key}", consumes = MediaType.TEXT_PLAIN_VALUE)
+	@Operation(operationId = "putSearchEntry", summary = "Add or replace a search entry",
+			description = "Stores the body as the answer for the key: UTF-8 text (unless the content type names"
+					+ " another charset), or {\"value\": \"...\"} as JSON. The change is written to the data"
+					+ " directory before the answer.",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+					@Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string"),
+							examples = @ExampleObject(name = "text", value = "Take the red pill.")),
+					@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+							schema = @Schema(implementation = SearchValue.class),
+							examples = @ExampleObject(name = "json", value = "{\"value\": \"Take the red pill.\"}")) }))
+	@ApiResponse(responseCode = "200", description = "Replaced an entry")
+	@ApiResponse(responseCode = "201", description = "Added an entry; Location names it")
+	@ApiResponse(responseCode = "400", description = "Empty key, empty body, or text that is not valid in its charset")
+	@ApiResponse(responseCode = "413", description = "The body is larger than portico.api.max-body-size")
+	@ApiResponse(responseCode = "500",
+			description = "The index file could not be written: nothing changed; the detail names the file")
 	ResponseEntity<SearchEntry> putText(@PathVariable String key, HttpServletRequest request) throws IOException {
 		return put(key, text(request));
 	}
 
+	/** The JSON form of {@link #putText}, described with it as one operation. */
 	@PutMapping(path = "/{key}", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<SearchEntry> putJson(@PathVariable String key, @RequestBody SearchValue body) {
 		return put(key, json(body));
 	}
 
 	@PutMapping(consumes = MediaType.TEXT_PLAIN_VALUE)
+	@Operation(operationId = "putSearchEntryByQuery", summary = "Add or replace a search entry",
+			description = "Stores the body as the answer for the key: UTF-8 text (unless the content type names"
+					+ " another charset), or {\"value\": \"...\"} as JSON. The change is written to the data"
+					+ " directory before the answer.",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+					@Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string"),
+							examples = @ExampleObject(name = "text", value = "Take the red pill.")),
+					@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+							schema = @Schema(implementation = SearchValue.class),
+							examples = @ExampleObject(name = "json", value = "{\"value\": \"Take the red pill.\"}")) }))
+	@ApiResponse(responseCode = "200", description = "Replaced an entry")
+	@ApiResponse(responseCode = "201", description = "Added an entry; Location names it")
+	@ApiResponse(responseCode = "400", description = "Empty key, empty body, or text that is not valid in its charset")
+	@ApiResponse(responseCode = "413", description = "The body is larger than portico.api.max-body-size")
+	@ApiResponse(responseCode = "500",
+			description = "The index file could not be written: nothing changed; the detail names the file")
 	ResponseEntity<SearchEntry> putTextByQuery(@RequestParam String key, HttpServletRequest request)
 			throws IOException {
 		return put(key, text(request));
 	}
 
+	/** The JSON form of {@link #putTextByQuery}, described with it as one operation. */
 	@PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<SearchEntry> putJsonByQuery(@RequestParam String key, @RequestBody SearchValue body) {
 		return put(key, json(body));
@@ -100,6 +156,11 @@ class SearchEntryController {
 
 	@DeleteMapping("/{key}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
+	@Operation(operationId = "deleteSearchEntry", summary = "Delete a search entry")
+	@ApiResponse(responseCode = "204", description = "Deleted")
+	@ApiResponse(responseCode = "404", description = "No entry for this key")
+	@ApiResponse(responseCode = "500",
+			description = "The index file could not be written: nothing changed; the detail names the file")
 	void delete(@PathVariable String key) {
 		boolean removed;
 		try {
@@ -115,6 +176,11 @@ class SearchEntryController {
 
 	@DeleteMapping
 	@ResponseStatus(HttpStatus.NO_CONTENT)
+	@Operation(operationId = "deleteSearchEntryByQuery", summary = "Delete a search entry named by ?key=")
+	@ApiResponse(responseCode = "204", description = "Deleted")
+	@ApiResponse(responseCode = "404", description = "No entry for this key")
+	@ApiResponse(responseCode = "500",
+			description = "The index file could not be written: nothing changed; the detail names the file")
 	void deleteByQuery(@RequestParam String key) {
 		delete(key);
 	}

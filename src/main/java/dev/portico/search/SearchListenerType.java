@@ -1,6 +1,5 @@
 package dev.portico.search;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -8,12 +7,11 @@ import java.util.Map;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.portico.listener.ErrorKind;
-import dev.portico.listener.ListenerContext;
-import dev.portico.listener.ListenerRuntime;
-import dev.portico.listener.ListenerType;
-import dev.portico.listener.Transport;
+import dev.portico.listener.ListenerDefinition;
 import dev.portico.protocol.DefaultPorts;
-import dev.portico.tcp.TcpErrorKind;
+import dev.portico.tcp.ConnectionHandler;
+import dev.portico.tcp.TcpContext;
+import dev.portico.tcp.TcpListenerType;
 import dev.portico.tcp.TcpOptions;
 import dev.portico.tcp.TcpServers;
 
@@ -21,38 +19,21 @@ import dev.portico.tcp.TcpServers;
  * The {@code search} listener type: the length-prefixed JSON-header protocol of the
  * tutorial, answered from the {@link SearchIndex}.
  */
-class SearchListenerType implements ListenerType {
-
-	private final TcpServers tcpServers;
+class SearchListenerType extends TcpListenerType {
 
 	private final SearchIndex index;
 
 	private final MeterRegistry meters;
 
 	SearchListenerType(TcpServers tcpServers, SearchIndex index, MeterRegistry meters) {
-		this.tcpServers = tcpServers;
+		super("search", DefaultPorts.SEARCH, tcpServers);
 		this.index = index;
 		this.meters = meters;
 	}
 
 	@Override
-	public String id() {
-		return "search";
-	}
-
-	@Override
-	public Transport transport() {
-		return Transport.TCP;
-	}
-
-	@Override
-	public int defaultPort() {
-		return DefaultPorts.SEARCH;
-	}
-
-	@Override
-	public List<Class<? extends Record>> optionTypes() {
-		return List.of(TcpOptions.class, SearchOptions.class);
+	protected List<Class<? extends Record>> moreOptionTypes() {
+		return List.of(SearchOptions.class);
 	}
 
 	/** A request's content may be up to 1MB by default, where a raw chunk is 64KB. */
@@ -62,18 +43,14 @@ class SearchListenerType implements ListenerType {
 	}
 
 	@Override
-	public Collection<? extends ErrorKind> errorKinds() {
-		List<ErrorKind> kinds = new ArrayList<>(List.of(TcpErrorKind.values()));
-		kinds.addAll(List.of(SearchErrorKind.values()));
-		return kinds;
+	protected Collection<? extends ErrorKind> moreErrorKinds() {
+		return List.of(SearchErrorKind.values());
 	}
 
 	@Override
-	public ListenerRuntime create(ListenerContext context) {
-		TcpOptions tcp = context.definition().options(TcpOptions.class);
-		boolean keepAlive = context.definition().options(SearchOptions.class).keepAlive();
-		return this.tcpServers.server(context,
-				(server) -> new SearchHandler(server, this.index, tcp.maxMessageBytes(), keepAlive, this.meters));
+	protected ConnectionHandler<?> handler(ListenerDefinition definition, TcpOptions options, TcpContext tcp) {
+		boolean keepAlive = definition.options(SearchOptions.class).keepAlive();
+		return new SearchHandler(tcp, this.index, options.maxMessageBytes(), keepAlive, this.meters);
 	}
 
 }

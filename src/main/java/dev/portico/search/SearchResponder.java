@@ -1,9 +1,5 @@
 package dev.portico.search;
 
-import dev.portico.protocol.PythonJson;
-import dev.portico.protocol.SearchJson;
-import dev.portico.protocol.SearchProtocolException;
-import dev.portico.protocol.SearchMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -12,9 +8,13 @@ import java.util.function.Function;
 
 import tools.jackson.databind.JsonNode;
 
+import dev.portico.protocol.PythonJson;
+import dev.portico.protocol.SearchJson;
+import dev.portico.protocol.SearchMessage;
+import dev.portico.protocol.SearchProtocolException;
+import dev.portico.protocol.SearchProtocolException.Kind;
 import dev.portico.search.SearchDecodeResult.Bad;
 import dev.portico.search.SearchDecodeResult.Ok;
-import dev.portico.protocol.SearchProtocolException.Kind;
 
 /**
  * The search protocol's request logic, as the reference server answers: a JSON

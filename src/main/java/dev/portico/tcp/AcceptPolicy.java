@@ -8,9 +8,9 @@ import dev.portico.listener.RejectReason;
 
 /**
  * Who gets in: a listener refuses connections while draining, past
- * {@code max-connections} and past {@code max-connections-per-ip} from one address.
- * Counts per address change atomically (admission runs on the accept thread, release on
- * whichever thread closes).
+ * {@code max-connections}, past the service-wide {@code portico.max-connections} and past
+ * {@code max-connections-per-ip} from one address. Counts per address change atomically
+ * (admission runs on the accept thread, release on whichever thread closes).
  */
 final class AcceptPolicy {
 
@@ -18,13 +18,16 @@ final class AcceptPolicy {
 
 	private final int maxPerAddress;
 
+	private final ConnectionLimit service;
+
 	private final ConcurrentMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
 	private volatile boolean draining;
 
-	AcceptPolicy(TcpOptions options) {
+	AcceptPolicy(TcpOptions options, ConnectionLimit service) {
 		this.maxConnections = options.maxConnections();
 		this.maxPerAddress = options.maxConnectionsPerIp();
+		this.service = service;
 	}
 
 	/**
@@ -39,6 +42,9 @@ final class AcceptPolicy {
 		if (open >= this.maxConnections) {
 			return RejectReason.MAX_CONNECTIONS;
 		}
+		if (!this.service.tryAcquire()) {
+			return RejectReason.MAX_CONNECTIONS_TOTAL;
+		}
 		if (this.maxPerAddress > 0) {
 			boolean[] admitted = new boolean[1];
 			this.perAddress.compute(address, (key, count) -> {
@@ -50,6 +56,7 @@ final class AcceptPolicy {
 				return current + 1;
 			});
 			if (!admitted[0]) {
+				this.service.release();
 				return RejectReason.MAX_CONNECTIONS_PER_IP;
 			}
 		}
@@ -58,6 +65,7 @@ final class AcceptPolicy {
 
 	/** An admitted connection from {@code address} closed. */
 	void release(InetAddress address) {
+		this.service.release();
 		if (this.maxPerAddress > 0) {
 			this.perAddress.computeIfPresent(address, (key, count) -> (count <= 1) ? null : count - 1);
 		}

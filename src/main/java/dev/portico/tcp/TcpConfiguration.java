@@ -28,7 +28,8 @@ class TcpConfiguration {
 			return thread;
 		});
 		return new TcpServers(bufferBudget, properties.platformThreads(), properties.tcpEngine(),
-				properties.eventLoopCount(), watchdog, eventPublisher, beanFactory);
+				properties.eventLoopCount(), watchdog, eventPublisher, beanFactory,
+				ConnectionLimit.forProcess(properties.maxConnections()));
 	}
 
 }

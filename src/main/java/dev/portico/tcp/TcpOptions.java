@@ -15,8 +15,8 @@ import dev.portico.listener.Within;
  *
  * @param maxConnections connections open at once; the next is closed at accept and
  * counted; default 10000
- * @param maxConnectionsPerIp connections open at once from one remote address; default 0
- * (no limit)
+ * @param maxConnectionsPerIp connections open at once from one remote address; default
+ * 1000, 0 for no limit
  * @param idleTimeout a connection that sends nothing for this long is closed; default 5m,
  * 0 for never, at most 7d
  * @param writeTimeout a connection whose peer does not read for this long, while Portico
@@ -30,7 +30,7 @@ import dev.portico.listener.Within;
  * @param backlog the accept backlog; default 1024
  */
 public record TcpOptions(@DefaultValue("10000") @Min(1) @Max(1_000_000) int maxConnections,
-		@DefaultValue("0") @Min(0) @Max(1_000_000) int maxConnectionsPerIp,
+		@DefaultValue("1000") @Min(0) @Max(1_000_000) int maxConnectionsPerIp,
 		@DefaultValue("5m") @Within(max = "7d") Duration idleTimeout,
 		@DefaultValue("30s") @Within(max = "1h") Duration writeTimeout,
 		@DefaultValue("10s") @Within(max = "1h") Duration frameTimeout,

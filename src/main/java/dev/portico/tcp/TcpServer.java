@@ -104,7 +104,7 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 		this.listener = listener;
 		this.options = options;
 		this.shared = shared;
-		this.acceptPolicy = new AcceptPolicy(options);
+		this.acceptPolicy = new AcceptPolicy(options, shared.connectionLimit());
 		this.watchdog = new Watchdog(this, options);
 		this.handler = handlerFactory.apply(this);
 		this.onEventLoop = shared.servesOnEventLoop(listener, this.handler);

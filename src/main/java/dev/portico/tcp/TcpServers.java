@@ -32,9 +32,13 @@ public final class TcpServers implements DisposableBean {
 
 	private EventLoops eventLoops;
 
+	private final ConnectionLimit connectionLimit;
+
 	TcpServers(BufferBudget budget, int platformThreads, TcpEngine engine, int eventLoopCount,
-			ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher, BeanFactory beanFactory) {
+			ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher, BeanFactory beanFactory,
+			ConnectionLimit connectionLimit) {
 		this.budget = budget;
+		this.connectionLimit = connectionLimit;
 		this.platformThreads = platformThreads;
 		this.engine = engine;
 		this.eventLoopCount = eventLoopCount;
@@ -84,6 +88,10 @@ public final class TcpServers implements DisposableBean {
 			this.eventLoops = new EventLoops(this.eventLoopCount);
 		}
 		return this.eventLoops;
+	}
+
+	ConnectionLimit connectionLimit() {
+		return this.connectionLimit;
 	}
 
 	BufferBudget budget() {

@@ -15,7 +15,24 @@ public enum UdpErrorKind implements ErrorKind {
 	 * A message could not be delivered to the listener's inbound channel or from its
 	 * outbound one.
 	 */
-	CHANNEL("channel");
+	CHANNEL("channel"),
+
+	/**
+	 * A datagram not answered because its source is one of this service's own UDP
+	 * sockets: the answer would start a reply loop.
+	 */
+	DROPPED_OWN_SOCKET("dropped-own-socket"),
+
+	/**
+	 * A datagram not answered because its source port is 0 or below
+	 * {@code min-source-port} (well-known services such as DNS, NTP, echo, chargen).
+	 */
+	DROPPED_SOURCE_PORT("dropped-source-port"),
+
+	/**
+	 * A datagram not answered because its source passed {@code reply-rate-per-source}.
+	 */
+	DROPPED_RATE("dropped-rate-limit");
 
 	private final String tag;
 

@@ -24,9 +24,12 @@ class UdpListenerType implements ListenerType {
 
 	private final ApplicationEventPublisher eventPublisher;
 
-	UdpListenerType(BeanFactory beanFactory, ApplicationEventPublisher eventPublisher) {
+	private final UdpSockets sockets;
+
+	UdpListenerType(BeanFactory beanFactory, ApplicationEventPublisher eventPublisher, UdpSockets sockets) {
 		this.beanFactory = beanFactory;
 		this.eventPublisher = eventPublisher;
+		this.sockets = sockets;
 	}
 
 	@Override
@@ -56,7 +59,7 @@ class UdpListenerType implements ListenerType {
 
 	@Override
 	public ListenerRuntime create(ListenerContext context) {
-		return new UdpServer(context, this.beanFactory, this.eventPublisher);
+		return new UdpServer(context, this.beanFactory, this.eventPublisher, this.sockets);
 	}
 
 }

@@ -38,6 +38,11 @@ import static dev.portico.listener.Throwables.rootMessage;
  * datagrams to a pool cost more than it saved (a thread hop and a 64 KiB buffer per
  * datagram); and a flood is absorbed by the kernel's socket buffer (and past it dropped
  * by the kernel), never by the heap.
+ *
+ * <p>
+ * Before anything answers a datagram (the built-in reply or a flow on the inbound
+ * channel), its {@link ReplyGuard} checks its source: never one of this service's own
+ * sockets, port 0 or a well-known port, and within the per-source reply rate.
  */
 final class UdpServer implements ListenerRuntime {
 
@@ -53,14 +58,23 @@ final class UdpServer implements ListenerRuntime {
 
 	private final ApplicationEventPublisher eventPublisher;
 
+	private final UdpSockets sockets;
+
 	private final MessageHandler outbound = this::sendOutbound;
 
 	private Adapter adapter;
 
+	private InetSocketAddress bound;
+
+	/** Confined to the receive thread; a new one per start. */
+	private volatile ReplyGuard guard;
+
 	private ThreadPoolExecutor executor;
 
-	UdpServer(ListenerContext context, BeanFactory beanFactory, ApplicationEventPublisher eventPublisher) {
+	UdpServer(ListenerContext context, BeanFactory beanFactory, ApplicationEventPublisher eventPublisher,
+			UdpSockets sockets) {
 		this.context = context;
+		this.sockets = sockets;
 		this.options = context.definition().options(UdpOptions.class);
 		this.stats = context.stats();
 		this.beanFactory = beanFactory;
@@ -70,34 +84,43 @@ final class UdpServer implements ListenerRuntime {
 	@Override
 	public synchronized int start() throws IOException {
 		DatagramSocket socket = new DatagramSocket(null);
+		ThreadPoolExecutor pool = null;
 		try {
 			socket.bind(new InetSocketAddress(InetAddress.getByName(this.context.definition().bind()),
 					this.context.definition().port()));
 			socket.setReceiveBufferSize(4 * 1024 * 1024);
+			// known before the first datagram can arrive, so no reply escapes the check
+			this.bound = (InetSocketAddress) socket.getLocalSocketAddress();
+			this.sockets.add(this.bound);
+			this.guard = new ReplyGuard(this.context.name(), this.sockets, this.options, System.nanoTime());
+			// the receive loop's one thread
+			pool = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), (task) -> {
+				Thread thread = new Thread(task, "portico-" + this.context.name());
+				thread.setDaemon(true);
+				return thread;
+			});
+			Adapter newAdapter = new Adapter(socket, this.options.maxMessageBytes() + 1);
+			newAdapter.setSocket(socket);
+			newAdapter.setReceiveBufferSize(this.options.maxMessageBytes() + 1);
+			newAdapter.setTaskExecutor(pool);
+			newAdapter.setOutputChannel(new NullChannel());
+			newAdapter.setBeanFactory(this.beanFactory);
+			newAdapter.setApplicationEventPublisher(this.eventPublisher);
+			newAdapter.setBeanName("portico." + this.context.name());
+			newAdapter.afterPropertiesSet();
+			newAdapter.start();
+			this.adapter = newAdapter;
+			this.executor = pool;
 		}
-		catch (IOException ex) {
+		catch (IOException | RuntimeException ex) {
+			// nothing stays bound or registered after a failed start
 			socket.close();
+			if (pool != null) {
+				pool.shutdownNow();
+			}
+			releaseAddress();
 			throw ex;
 		}
-		// the receive loop's one thread
-		ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-				(task) -> {
-					Thread thread = new Thread(task, "portico-" + this.context.name());
-					thread.setDaemon(true);
-					return thread;
-				});
-		Adapter newAdapter = new Adapter(socket, this.options.maxMessageBytes() + 1);
-		newAdapter.setSocket(socket);
-		newAdapter.setReceiveBufferSize(this.options.maxMessageBytes() + 1);
-		newAdapter.setTaskExecutor(pool);
-		newAdapter.setOutputChannel(new NullChannel());
-		newAdapter.setBeanFactory(this.beanFactory);
-		newAdapter.setApplicationEventPublisher(this.eventPublisher);
-		newAdapter.setBeanName("portico." + this.context.name());
-		newAdapter.afterPropertiesSet();
-		newAdapter.start();
-		this.adapter = newAdapter;
-		this.executor = pool;
 		SubscribableChannel channel = this.context.outboundChannel();
 		if (channel != null) {
 			channel.subscribe(this.outbound);
@@ -128,6 +151,14 @@ final class UdpServer implements ListenerRuntime {
 		}
 		this.adapter = null;
 		this.executor = null;
+		releaseAddress();
+	}
+
+	private void releaseAddress() {
+		if (this.bound != null) {
+			this.sockets.remove(this.bound);
+			this.bound = null;
+		}
 	}
 
 	void handle(DatagramSocket socket, DatagramPacket packet) {
@@ -140,6 +171,10 @@ final class UdpServer implements ListenerRuntime {
 			return;
 		}
 		MessageChannel inbound = this.context.inboundChannel();
+		boolean answerable = inbound != null || this.options.reply() != UdpReply.NONE;
+		if (answerable && !admit(packet)) {
+			return;
+		}
 		if (inbound != null) {
 			sendInbound(inbound, packet);
 		}
@@ -157,6 +192,22 @@ final class UdpServer implements ListenerRuntime {
 					.error(UdpErrorKind.SEND, "reply to " + packet.getSocketAddress() + " failed: " + ex.getMessage());
 			}
 		}
+	}
+
+	/**
+	 * Whether a datagram may be answered or handed on; a refused one is counted and
+	 * logged (once per source per minute).
+	 */
+	private boolean admit(DatagramPacket packet) {
+		long now = System.nanoTime();
+		ReplyGuard current = this.guard;
+		UdpErrorKind dropped = current.check(packet.getAddress(), packet.getPort(), now);
+		if (dropped == null) {
+			return true;
+		}
+		this.stats.error(dropped);
+		current.logDrop(dropped, packet.getAddress(), packet.getPort(), now);
+		return false;
 	}
 
 	/**

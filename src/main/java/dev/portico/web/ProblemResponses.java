@@ -6,11 +6,11 @@ import java.net.URI;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes a {@link ProblemDetail} from a servlet filter, where Spring MVC's exception

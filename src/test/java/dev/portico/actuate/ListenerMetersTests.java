@@ -5,9 +5,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.validation.Validation;
+
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import jakarta.validation.Validation;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;

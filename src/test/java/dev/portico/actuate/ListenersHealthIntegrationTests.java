@@ -3,6 +3,7 @@ package dev.portico.actuate;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,20 +58,42 @@ class ListenersHealthIntegrationTests {
 		HttpTestClient client = new HttpTestClient(this.httpPort);
 		int port = HELD.getLocalPort();
 
+		Matcher generated = Pattern.compile("\\n  password +(\\S+) \\(generated for this run only")
+			.matcher(output.getOut());
+		assertThat(generated.find()).as("the generated password is logged").isTrue();
+		HttpTestClient operator = client.withCredentials("admin", generated.group(1));
+
 		assertThat(client.get("/actuator/health").statusCode()).isEqualTo(503);
-		JsonNode listeners = HttpTestClient.parse(client.get("/actuator/health").body())
+		// anonymous callers see each listener's state, not its details
+		JsonNode anonymous = HttpTestClient.parse(client.get("/actuator/health").body())
 			.path("components")
 			.path("listeners");
-		assertThat(listeners.path("status").asString()).isEqualTo("DOWN");
-		assertThat(listeners.path("details").path("cause").asString()).contains("'held'").contains(":" + port + "/tcp");
-		assertThat(listeners.path("details").path("held").path("state").asString()).isEqualTo("FAILED");
+		assertThat(anonymous.path("status").asString()).isEqualTo("DOWN");
+		assertThat(anonymous.path("components").path("held").path("status").asString()).isEqualTo("DOWN");
+		assertThat(anonymous.path("components").path("held").path("description").asString()).isEqualTo("FAILED");
+		assertThat(anonymous.path("components").path("echo").path("description").asString()).isEqualTo("RUNNING");
+		assertThat(anonymous.path("components").path("held").has("details")).isFalse();
+		// nor disk paths and sizes
+		String anonymousBody = client.get("/actuator/health").body();
+		assertThat(anonymousBody).doesNotContain("\"free\"")
+			.doesNotContain("\"total\"")
+			.doesNotContain(Path.of("").toAbsolutePath().toString());
+		assertThat(HttpTestClient.parse(operator.get("/actuator/health").body())
+			.path("components")
+			.path("diskSpace")
+			.path("details")
+			.path("free")
+			.isNumber()).isTrue();
+		JsonNode held = HttpTestClient.parse(operator.get("/actuator/health").body())
+			.path("components")
+			.path("listeners")
+			.path("components")
+			.path("held");
+		assertThat(held.path("details").path("failure").asString()).contains(":" + port + "/tcp");
 		assertThat(client.get("/actuator/health/readiness").statusCode()).isEqualTo(503);
 		// a port conflict must not get the process restarted
 		assertThat(client.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 
-		Matcher generated = Pattern.compile("API password for user 'admin': (\\S+)").matcher(output.getOut());
-		assertThat(generated.find()).as("the generated password is logged").isTrue();
-		HttpTestClient operator = client.withCredentials("admin", generated.group(1));
 		assertThat(client.withCredentials("admin", "guess").delete("/api/listeners/held").statusCode()).isEqualTo(401);
 		assertThat(operator.delete("/api/listeners/held").statusCode()).isEqualTo(204);
 		assertThat(operator

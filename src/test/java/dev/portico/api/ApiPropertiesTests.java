@@ -8,7 +8,7 @@ class ApiPropertiesTests {
 
 	@Test
 	void shouldMaskThePasswordWhenPrinted() {
-		ApiProperties properties = new ApiProperties("admin", "s3cret-value", true, null);
+		ApiProperties properties = new ApiProperties("admin", "s3cret-value", true, null, 10, java.util.List.of());
 		assertThat(properties.toString()).doesNotContain("s3cret-value").contains("admin", "******");
 		assertThat(properties.password()).isEqualTo("s3cret-value");
 	}

@@ -1,6 +1,10 @@
 package dev.portico.cli;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.portico.cli.support.ExitCode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +29,7 @@ class CliBenchTests {
 		try (TestServers.Tcp server = TestServers.corruptingEcho(1000)) {
 			CliRun run = CliRun.of("bench", "stream", "--port", Integer.toString(server.port()), "--conns", "2",
 					"--size", "512", "--warmup", "0", "--duration", "1s");
-			assertThat(run.exitCode()).isEqualTo(PorticoCli.EXIT_MISMATCH);
+			assertThat(run.exitCode()).isEqualTo(ExitCode.MISMATCH);
 			// Each connection's stream has its byte 1000 flipped.
 			assertThat(run.out()).contains("2 mismatches");
 			assertThat(run.err()).contains("byte at stream offset 1000 is");
@@ -36,7 +40,7 @@ class CliBenchTests {
 	void shouldPrintOneLineAndExitNonZeroWhenTheConnectionIsRefused() throws Exception {
 		int port = TestServers.closedPort();
 		CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(port), "--duration", "1s");
-		assertThat(run.exitCode()).isEqualTo(PorticoCli.EXIT_FAILURE);
+		assertThat(run.exitCode()).isEqualTo(ExitCode.FAILURE);
 		assertThat(run.out()).isEmpty();
 		assertThat(run.err().lines())
 			.containsExactly("bench: cannot connect to 127.0.0.1:" + port + ": connection refused");
@@ -57,7 +61,7 @@ class CliBenchTests {
 		try (TestServers.Udp server = new TestServers.Udp(false)) {
 			CliRun run = CliRun.of("bench", "udp", "--port", Integer.toString(server.port()), "--conns", "1",
 					"--warmup", "0", "--duration", "1s", "--timeout", "200ms");
-			assertThat(run.exitCode()).isEqualTo(PorticoCli.EXIT_FAILURE);
+			assertThat(run.exitCode()).isEqualTo(ExitCode.FAILURE);
 			assertThat(run.out()).contains(" lost");
 			assertThat(run.err()).contains("bench: no verified reply");
 		}
@@ -94,6 +98,93 @@ class CliBenchTests {
 			assertThat(run.out()).contains("0 of 5 connections survived");
 			assertThat(run.err()).contains("closed by the server");
 		}
+	}
+
+	@Test
+	void shouldWriteOneJsonObjectWithTheDocumentedKeysWhenAskedForJson() throws Exception {
+		try (TestServers.Tcp server = TestServers.echo()) {
+			CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(server.port()), "--conns", "1",
+					"--warmup", "0", "--duration", "500ms", "--json");
+			assertThat(run.exitCode()).as(run.err()).isZero();
+			JsonNode json = JsonMapper.builder().build().readTree(run.out());
+			assertThat(json.propertyNames()).containsExactly("mode", "target", "conns", "size", "pipeline", "seconds",
+					"messages", "bytes", "msgPerSec", "mbPerSec", "latencyMicros", "sent", "errors", "mismatches",
+					"connectFailures", "connects", "survivors", "timeouts", "lost", "late", "serverCpuMicrosPerMsg",
+					"serverPeakRssKib", "serverRssKib", "generatorCpuMicrosPerMsg", "generatorBusyPercent");
+			assertThat(json.get("latencyMicros").propertyNames()).containsExactly("p50", "p99", "p999", "max");
+			assertThat(json.get("target").asString()).isEqualTo("127.0.0.1:" + server.port());
+			// The layout scripts already parse: Python's json.dumps, "key": value,
+			// "next": ...
+			assertThat(run.out()).startsWith("{\"mode\": \"echo\", \"target\": ");
+			// No server named: no server figures, and no guessing which process it might
+			// be.
+			assertThat(json.get("serverCpuMicrosPerMsg").asDouble()).isEqualTo(-1);
+			assertThat(json.get("serverPeakRssKib").asLong()).isEqualTo(-1);
+			assertThat(json.get("serverRssKib").asLong()).isEqualTo(-1);
+		}
+	}
+
+	@Test
+	void shouldReportServerCpuAndMemoryWhenGivenARunningServerPid() throws Exception {
+		try (TestServers.Tcp server = TestServers.echo()) {
+			// The in-test server runs in this JVM: its PID is this process's.
+			CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(server.port()), "--conns", "2",
+					"--warmup", "0", "--duration", "500ms", "--server-pid",
+					Long.toString(ProcessHandle.current().pid()));
+			assertThat(run.exitCode()).as(run.err()).isZero();
+			assertThat(run.out()).containsPattern("  server      \\d+\\.\\d\\d us CPU/msg  peak RSS [\\d,]+ KiB");
+		}
+	}
+
+	@Test
+	void shouldPrintOneLineAndExitWithUsageWhenTheServerPidNamesNoProcess() throws Exception {
+		try (TestServers.Tcp server = TestServers.echo()) {
+			// Above Linux's largest possible PID (2^22): no process can have it.
+			CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(server.port()), "--server-pid",
+					"4194305");
+			assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+			assertThat(run.out()).isEmpty();
+			assertThat(run.err().lines())
+				.containsExactly("bench: --server-pid 4194305 names no running process on this machine");
+		}
+	}
+
+	@Test
+	void shouldPrintOneLineAndExitWithUsageWhenTheServerPidIsSeveralProcesses() throws Exception {
+		// What --server-pid $(pgrep -f portico.jar) becomes on a machine running two of
+		// them.
+		CliRun run = CliRun.of("bench", "echo", "--server-pid", "1234", "5678", "--duration", "1s");
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err().lines()).containsExactly("bench: --server-pid takes one process id, got 2 (1234 5678): "
+				+ "give one, or --server-url to let bench find the server");
+	}
+
+	@Test
+	void shouldPrintOneLineAndExitNonZeroWhenTheServerUrlDoesNotAnswer() throws Exception {
+		int port = TestServers.closedPort();
+		try (TestServers.Tcp server = TestServers.echo()) {
+			CliRun run = CliRun.of("bench", "echo", "--port", Integer.toString(server.port()), "--server-url",
+					"http://127.0.0.1:" + port + "/");
+			assertThat(run.exitCode()).isEqualTo(ExitCode.FAILURE);
+			assertThat(run.out()).isEmpty();
+			assertThat(run.err().lines()).containsExactly("bench: cannot read the server's PID from http://127.0.0.1:"
+					+ port + "/actuator/info: connection refused");
+		}
+	}
+
+	@Test
+	void shouldPrintOneLineAndExitWithUsageWhenTheServerUrlIsNotAnHttpUrl() {
+		CliRun run = CliRun.of("bench", "echo", "--server-url", "localhost:8080");
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err().lines())
+			.containsExactly("bench: --server-url 'localhost:8080' is not an http:// or https:// URL");
+	}
+
+	@Test
+	void shouldRefuseServerPidAndServerUrlTogether() {
+		CliRun run = CliRun.of("bench", "echo", "--server-pid", "1", "--server-url", "http://127.0.0.1:8080");
+		assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(run.err().lines()).containsExactly("bench: give --server-url or --server-pid, not both");
 	}
 
 }

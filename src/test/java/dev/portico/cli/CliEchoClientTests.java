@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import dev.portico.cli.support.ExitCode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -28,7 +30,7 @@ class CliEchoClientTests {
 	void shouldPrintOneLineAndExitNonZeroWhenTheConnectionIsRefused() throws Exception {
 		int port = TestServers.closedPort();
 		CliRun run = CliRun.of("client", "echo", "--port", Integer.toString(port), "hello");
-		assertThat(run.exitCode()).isEqualTo(PorticoCli.EXIT_FAILURE);
+		assertThat(run.exitCode()).isEqualTo(ExitCode.FAILURE);
 		assertThat(run.out()).isEmpty();
 		assertThat(run.err().lines())
 			.containsExactly("echo: cannot connect to 127.0.0.1:" + port + ": connection refused");
@@ -38,7 +40,7 @@ class CliEchoClientTests {
 	void shouldExitWithMismatchWhenTheEchoDiffers() throws Exception {
 		try (TestServers.Tcp server = TestServers.corruptingEcho(2)) {
 			CliRun run = CliRun.of("client", "echo", "--port", Integer.toString(server.port()), "abcdef");
-			assertThat(run.exitCode()).isEqualTo(PorticoCli.EXIT_MISMATCH);
+			assertThat(run.exitCode()).isEqualTo(ExitCode.MISMATCH);
 			assertThat(run.out()).startsWith("abbdef");
 			assertThat(run.err().lines()).hasSize(1);
 		}

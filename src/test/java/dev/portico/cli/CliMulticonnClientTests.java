@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import dev.portico.cli.support.ExitCode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -29,7 +31,7 @@ class CliMulticonnClientTests {
 	void shouldPrintOneLineAndExitNonZeroWhenNothingListens() throws Exception {
 		int port = TestServers.closedPort();
 		CliRun run = CliRun.of("client", "multiconn", "--port", Integer.toString(port), "--conns", "2");
-		assertThat(run.exitCode()).isEqualTo(PorticoCli.EXIT_FAILURE);
+		assertThat(run.exitCode()).isEqualTo(ExitCode.FAILURE);
 		assertThat(run.err().lines())
 			.containsExactly("multiconn: no connection to 127.0.0.1:" + port + " completed: connection refused");
 	}

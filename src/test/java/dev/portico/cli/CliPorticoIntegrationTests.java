@@ -4,8 +4,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.portico.support.Keys;
 import dev.portico.listener.Listener;
+import dev.portico.support.Keys;
 import dev.portico.support.ListenerTestSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -5,6 +5,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.portico.cli.support.ExitCode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -46,7 +48,7 @@ class CliSearchClientTests {
 	void shouldPrintOneLineAndExitNonZeroWhenTheConnectionIsRefused() throws Exception {
 		int port = TestServers.closedPort();
 		CliRun run = CliRun.of("client", "search", "--port", Integer.toString(port), "search", "ring");
-		assertThat(run.exitCode()).isEqualTo(PorticoCli.EXIT_FAILURE);
+		assertThat(run.exitCode()).isEqualTo(ExitCode.FAILURE);
 		assertThat(run.err().lines())
 			.containsExactly("search: cannot connect to 127.0.0.1:" + port + ": connection refused");
 	}
@@ -79,7 +81,7 @@ class CliSearchClientTests {
 		try (TestServers.Tcp server = TestServers.search(wrong, true)) {
 			CliRun run = CliRun.of("bench", "search", "--keep-alive", "--port", Integer.toString(server.port()),
 					"--conns", "1", "--warmup", "0", "--duration", "1s");
-			assertThat(run.exitCode()).isEqualTo(PorticoCli.EXIT_MISMATCH);
+			assertThat(run.exitCode()).isEqualTo(ExitCode.MISMATCH);
 			assertThat(run.err())
 				.contains("answer to 'ring' was {\"result\": \"In the caves beneath the Lonely Mountain.\"}");
 		}

@@ -2,6 +2,8 @@ package dev.portico.cli;
 
 import org.junit.jupiter.api.Test;
 
+import dev.portico.cli.support.ExitCode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The UDP client against an in-test datagram server. */
@@ -21,7 +23,7 @@ class CliUdpClientTests {
 		try (TestServers.Udp server = new TestServers.Udp(false)) {
 			CliRun run = CliRun.of("client", "udp", "--port", Integer.toString(server.port()), "--timeout", "300ms",
 					"ping");
-			assertThat(run.exitCode()).isEqualTo(PorticoCli.EXIT_FAILURE);
+			assertThat(run.exitCode()).isEqualTo(ExitCode.FAILURE);
 			assertThat(run.err().lines())
 				.containsExactly("udp: no reply from 127.0.0.1:" + server.port() + ": timed out after 300 ms");
 		}

@@ -1,7 +1,5 @@
 package dev.portico.cli;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,20 +8,24 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import tools.jackson.databind.JsonNode;
+
+import dev.portico.protocol.PythonJson;
 import dev.portico.protocol.SearchFrameDecoder;
 import dev.portico.protocol.SearchFrameEncoder;
+import dev.portico.protocol.SearchJson;
 import dev.portico.protocol.SearchMessage;
 import dev.portico.protocol.SearchProtocolException;
-import dev.portico.search.SearchReply;
-import dev.portico.search.SearchResponder;
-
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+import dev.portico.protocol.SearchProtocolException.Kind;
 
 /**
  * Tiny in-test servers on loopback, port 0, one thread per connection: stand-ins for
@@ -145,7 +147,7 @@ final class TestServers {
 		byte[] buffer = new byte[16384];
 		int n;
 		while ((n = in.read(buffer)) >= 0) {
-			byte[] chunk = java.util.Arrays.copyOf(buffer, n);
+			byte[] chunk = Arrays.copyOf(buffer, n);
 			tamper.accept(chunk);
 			out.write(chunk);
 			out.flush();
@@ -158,47 +160,71 @@ final class TestServers {
 			"\uD83D\uDC3E Playing ball! \uD83C\uDFD0");
 
 	/**
-	 * A search server on the search codec: answers from {@code index}; closes after the
-	 * first answer unless {@code keepAlive}, as the reference server does.
+	 * A search server built on the search codec alone, answering as the reference server
+	 * does: {@code {"result": ...}} from {@code index} for a JSON search,
+	 * {@code Error: invalid action} for another action, the first 10 bytes of a binary
+	 * request echoed back, and an {@code {"error": ...}} frame then close for a bad frame
+	 * or request. Closes after the first answer unless {@code keepAlive}.
 	 */
 	static Tcp search(Map<String, String> index, boolean keepAlive) throws IOException {
-		SearchResponder responder = new SearchResponder(index::get);
 		return new Tcp((socket) -> {
 			InputStream in = socket.getInputStream();
 			OutputStream out = socket.getOutputStream();
 			SearchFrameDecoder decoder = new SearchFrameDecoder();
-			java.util.ArrayDeque<SearchMessage> requests = new java.util.ArrayDeque<>();
+			ArrayDeque<SearchMessage> requests = new ArrayDeque<>();
 			byte[] buffer = new byte[4096];
-			while (true) {
-				SearchReply reply;
-				if (requests.isEmpty()) {
-					int n = in.read(buffer);
-					if (n < 0) {
-						return;
-					}
-					try {
-						decoder.decode(buffer, 0, n, requests::add);
-					}
-					catch (SearchProtocolException ex) {
-						if (requests.isEmpty()) {
-							reply = SearchResponder.failure(ex);
-							if (reply.message() != null) {
-								out.write(SearchFrameEncoder.encode(reply.message()));
-							}
+			try {
+				while (true) {
+					if (requests.isEmpty()) {
+						int n = in.read(buffer);
+						if (n < 0) {
 							return;
 						}
+						decoder.decode(buffer, 0, n, requests::add);
+						continue;
 					}
-					continue;
+					out.write(SearchFrameEncoder.encode(answer(requests.poll(), index)));
+					if (!keepAlive) {
+						return;
+					}
 				}
-				reply = responder.reply(requests.poll());
-				if (reply.message() != null) {
-					out.write(SearchFrameEncoder.encode(reply.message()));
-				}
-				if (!keepAlive || reply.close()) {
-					return;
+			}
+			catch (SearchProtocolException ex) {
+				if (ex.getKind().canReply()) {
+					out.write(SearchFrameEncoder.encode(json("error", ex.getMessage())));
 				}
 			}
 		});
+	}
+
+	private static SearchMessage answer(SearchMessage request, Map<String, String> index)
+			throws SearchProtocolException {
+		if (!request.isJson()) {
+			byte[] content = request.content();
+			byte[] echoed = Arrays.copyOf(content, Math.min(10, content.length));
+			byte[] prefix = "First 10 bytes of request: ".getBytes(StandardCharsets.US_ASCII);
+			byte[] answer = Arrays.copyOf(prefix, prefix.length + echoed.length);
+			System.arraycopy(echoed, 0, answer, prefix.length, echoed.length);
+			return SearchMessage.of("binary/custom-server-binary-type", "binary", answer);
+		}
+		JsonNode object = SearchJson.contentObject(request);
+		JsonNode action = object.path("action");
+		if (!action.isString()) {
+			throw new SearchProtocolException(Kind.INVALID_REQUEST, "request needs a string 'action'");
+		}
+		if (!"search".equals(action.stringValue())) {
+			return json("result", "Error: invalid action '" + action.stringValue() + "'.");
+		}
+		JsonNode value = object.path("value");
+		if (!value.isString()) {
+			throw new SearchProtocolException(Kind.INVALID_REQUEST, "search needs a string 'value'");
+		}
+		String found = index.get(value.stringValue());
+		return json("result", (found != null) ? found : "No match for '" + value.stringValue() + "'.");
+	}
+
+	private static SearchMessage json(String key, String value) {
+		return SearchMessage.json(PythonJson.write(Map.of(key, value)));
 	}
 
 	/** A UDP server that echoes each datagram to its sender, or stays silent. */

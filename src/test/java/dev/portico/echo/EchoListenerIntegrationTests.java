@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.portico.support.Keys;
 import dev.portico.listener.Listener;
+import dev.portico.support.Keys;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
 

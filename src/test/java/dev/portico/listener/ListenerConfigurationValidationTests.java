@@ -27,6 +27,9 @@ class ListenerConfigurationValidationTests {
 			portico.listeners.echo.idle-timeout=-3s           | portico.listeners.echo.idle-timeout
 			portico.listeners.echo.max-connections-per-ip=-1  | portico.listeners.echo.max-connections-per-ip
 			portico.listeners.echo.idle-timeout=soon          | portico.listeners.echo.idle-timeout
+			portico.listeners.echo.idle-timeout=106752d       | portico.listeners.echo.idle-timeout
+			portico.listeners.echo.idle-timeout=9223372036854775807s | portico.listeners.echo.idle-timeout
+			portico.listeners.echo.bind=localhost             | portico.listeners.echo.bind
 			portico.listeners.Echo_1.port=0                   | portico.listeners.Echo_1
 			portico.search.index-file=target/no-such-index.json | target/no-such-index.json
 			portico.max-buffered-bytes=-1MB                   | portico.max-buffered-bytes

@@ -44,7 +44,7 @@ class ListenerDrainIntegrationTests {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(PorticoApplication.class)
 			.listeners(readiness)
 			.run("--server.port=0", "--server.address=127.0.0.1", "--portico.api.password=drain",
-					"--portico.drain-timeout=3s", "--portico.listeners.echo.port=0",
+					"--portico.drain-timeout=10s", "--portico.listeners.echo.port=0",
 					"--portico.listeners.echo.bind=127.0.0.1", "--portico.listeners.multiconn.port=0",
 					"--portico.listeners.multiconn.bind=127.0.0.1", "--portico.listeners.udp.port=0",
 					"--portico.listeners.udp.bind=127.0.0.1", "--portico.listeners.search.port=0",

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import dev.portico.support.Keys;
 import dev.portico.listener.ListenerOutcome.Result;
+import dev.portico.support.Keys;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
 

@@ -19,13 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
-import dev.portico.support.Keys;
 import dev.portico.listener.Listener;
+import dev.portico.support.Keys;
+import dev.portico.support.ListenerTestSupport;
+import dev.portico.support.Sockets;
 import dev.portico.tcp.Broadcast;
 import dev.portico.tcp.PushResult;
 import dev.portico.tcp.TcpServer;
-import dev.portico.support.ListenerTestSupport;
-import dev.portico.support.Sockets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;

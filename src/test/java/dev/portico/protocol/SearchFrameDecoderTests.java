@@ -1,6 +1,5 @@
 package dev.portico.protocol;
 
-import dev.portico.search.SearchResponder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.portico.protocol.SearchProtocolException.Kind;
+import dev.portico.search.SearchResponder;
 
 import static dev.portico.protocol.SearchTestFrames.MORPHEUS_REQUEST;
 import static dev.portico.protocol.SearchTestFrames.ascii;

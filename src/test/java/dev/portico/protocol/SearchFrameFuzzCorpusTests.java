@@ -1,6 +1,5 @@
 package dev.portico.protocol;
 
-import dev.portico.search.SearchResponder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.portico.protocol.SearchFrameFuzzTests.Outcome;
 import dev.portico.protocol.SearchFrameFuzzTests.Splits;
 import dev.portico.protocol.SearchProtocolException.Kind;
+import dev.portico.search.SearchResponder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,5 @@
 package dev.portico.protocol;
 
-import dev.portico.search.SearchReply;
-import dev.portico.search.SearchResponder;
-import dev.portico.search.SearchDecodeResult;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,21 +23,24 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 import org.springframework.util.ReflectionUtils;
 
+import dev.portico.protocol.SearchProtocolException.Kind;
+import dev.portico.search.SearchDecodeResult;
 import dev.portico.search.SearchDecodeResult.Bad;
 import dev.portico.search.SearchDecodeResult.Ok;
-import dev.portico.protocol.SearchProtocolException.Kind;
+import dev.portico.search.SearchReply;
+import dev.portico.search.SearchResponder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Fuzz tests of the search frame codecs. In a plain build each test replays its inputs
- * from {@code src/test/resources/dev/portico/codec/SearchFrameFuzzTestsInputs/<method>/};
+ * from
+ * {@code src/test/resources/dev/portico/protocol/SearchFrameFuzzTestsInputs/<method>/};
  * with {@code JAZZER_FUZZ=1} Jazzer fuzzes the one test selected with
- * {@code -Dtest=Class#method}. See the README, "Fuzzing the wire codecs".
+ * {@code -Dtest=Class#method}. See docs/fuzzing.md.
  */
 class SearchFrameFuzzTests {
 

@@ -1,6 +1,5 @@
 package dev.portico.reliability;
 
-import java.util.Map;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +7,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import dev.portico.support.Keys;
 import dev.portico.listener.Listener;
 import dev.portico.support.FaultProxy;
+import dev.portico.support.Keys;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
 
@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  * Peers that fail the way networks fail: a reset in the middle of a frame, a half-close,
  * a frozen link and a peer that vanishes without a FIN. After each, the listener holds no
  * connection and no extra thread, and the event is logged once at most. Figures are
- * printed as {@code FIGURE} lines for the README's reliability table.
+ * printed as {@code FIGURE} lines for the table in docs/reliability.md.
  */
 @Tag("slow")
 @ExtendWith(OutputCaptureExtension.class)
@@ -44,7 +44,10 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 
 	private static final Duration SHORT = Duration.ofSeconds(1);
 
-	/** The service whose lazily started threads are counted already (one per test context). */
+	/**
+	 * The service whose lazily started threads are counted already (one per test
+	 * context).
+	 */
 	private static Object warmed;
 
 	@Test

@@ -31,8 +31,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.portico.listener.TrafficStats;
 import dev.portico.listener.ListenerRegistry;
+import dev.portico.listener.TrafficStats;
 import dev.portico.support.HttpTestClient;
 import dev.portico.support.Sockets;
 

@@ -95,7 +95,7 @@ class ManagementSecurityIntegrationTests {
 		String basic = Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
 		assertThat(output.getAll()).doesNotContain(PASSWORD)
 			.doesNotContain(basic)
-			.doesNotContain("generated API password");
+			.doesNotContain("generated for this run");
 	}
 
 }

@@ -46,11 +46,11 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.portico.protocol.SearchFrameDecoder;
-import dev.portico.protocol.SearchMessage;
 import dev.portico.listener.Listener;
 import dev.portico.listener.ListenerRegistry;
 import dev.portico.listener.ListenerState;
+import dev.portico.protocol.SearchFrameDecoder;
+import dev.portico.protocol.SearchMessage;
 import dev.portico.support.HttpTestClient;
 import dev.portico.support.Sockets;
 

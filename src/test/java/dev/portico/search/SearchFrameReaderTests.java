@@ -1,9 +1,5 @@
 package dev.portico.search;
 
-import dev.portico.protocol.SearchFrameEncoder;
-import dev.portico.tcp.FrameClock;
-import dev.portico.protocol.SearchFrameDecoder;
-import dev.portico.protocol.SearchMessage;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
@@ -12,9 +8,13 @@ import java.io.InputStream;
 
 import org.junit.jupiter.api.Test;
 
+import dev.portico.protocol.SearchFrameDecoder;
+import dev.portico.protocol.SearchFrameEncoder;
+import dev.portico.protocol.SearchMessage;
+import dev.portico.protocol.SearchProtocolException.Kind;
 import dev.portico.search.SearchDecodeResult.Bad;
 import dev.portico.search.SearchDecodeResult.Ok;
-import dev.portico.protocol.SearchProtocolException.Kind;
+import dev.portico.tcp.FrameClock;
 
 import static dev.portico.protocol.SearchTestFrames.MORPHEUS_REQUEST;
 import static dev.portico.protocol.SearchTestFrames.ascii;

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class SearchIndexTests {
 
@@ -183,19 +182,44 @@ class SearchIndexTests {
 	}
 
 	@Test
-	void shouldLeaveOldFileWhenDirectoryIsReadOnly() throws IOException {
+	void shouldLeaveOldFileWhenDirectoryIsReadOnly() throws Exception {
 		Path file = indexFile(DEFAULT_INDEX);
 		SearchIndex index = new SearchIndex(file);
 		Files.setPosixFilePermissions(this.directory, PosixFilePermissions.fromString("r-xr-xr-x"));
+		// root ignores permissions: then the directory is made read-only by a read-only
+		// bind mount
+		boolean mounted = Files.isWritable(this.directory) && readOnlyMount(this.directory);
 		try {
-			assumeTrue(!Files.isWritable(this.directory), "this user ignores directory permissions (root)");
+			assertThat(Files.isWritable(this.directory) && !mounted)
+				.as("the directory must be read-only: run as a non-root user, or as root allowed to mount")
+				.isFalse();
 			assertThatExceptionOfType(SearchIndexException.class).isThrownBy(() -> index.put("neo", "spoon"));
 		}
 		finally {
+			if (mounted) {
+				run("umount", this.directory.toString());
+			}
 			Files.setPosixFilePermissions(this.directory, PosixFilePermissions.fromString("rwxr-xr-x"));
 		}
 		assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo(DEFAULT_INDEX);
 		assertThat(index.get("neo")).isNull();
+	}
+
+	private static boolean readOnlyMount(Path directory) throws Exception {
+		if (!run("mount", "--bind", directory.toString(), directory.toString())) {
+			return false;
+		}
+		if (!run("mount", "-o", "remount,ro,bind", directory.toString())) {
+			run("umount", directory.toString());
+			return false;
+		}
+		return true;
+	}
+
+	private static boolean run(String... command) throws Exception {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		process.getInputStream().readAllBytes();
+		return process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && process.exitValue() == 0;
 	}
 
 	@Test

@@ -1,6 +1,5 @@
 package dev.portico.search;
 
-import java.util.Map;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,19 +8,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.portico.support.Keys;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import dev.portico.listener.Listener;
 import dev.portico.protocol.SearchFrameDecoder;
 import dev.portico.protocol.SearchMessage;
-import dev.portico.listener.Listener;
+import dev.portico.support.Keys;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
 
@@ -39,8 +43,8 @@ import static org.awaitility.Awaitility.await;
 class SearchListenerIntegrationTests extends ListenerTestSupport {
 
 	/**
-	 * The reference server's answer to the morpheus request, written out by hand from
-	 * SPEC section 2.
+	 * The reference server's answer to the morpheus request, written out by hand from the
+	 * search protocol (docs/search-protocol.md).
 	 */
 	private static final byte[] MORPHEUS_RESPONSE = concat(hex("0067"),
 			ascii("{\"byteorder\": \"little\", \"content-type\": \"text/json\", \"content-encoding\": \"utf-8\", "
@@ -122,6 +126,27 @@ class SearchListenerIntegrationTests extends ListenerTestSupport {
 			assertThat(results(readMessages(good.getInputStream(), new SearchFrameDecoder(), 1))).hasSize(1);
 		}
 		assertThat(search.stats().errorsTotal()).isEqualTo(1);
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void shouldLogThatATruncatedRequestWasClosedWithoutAnAnswer(CapturedOutput output) throws Exception {
+		Listener search = start("search-cut", Keys.of("search", 0));
+		try (Socket socket = Sockets.connect(search.port())) {
+			socket.setSoTimeout(5000);
+			socket.getOutputStream().write(MORPHEUS_REQUEST, 0, 5);
+			socket.shutdownOutput();
+			assertThat(socket.getInputStream().read()).as("no answer").isEqualTo(-1);
+		}
+		try (Socket socket = Sockets.connect(search.port())) {
+			socket.setSoTimeout(5000);
+			socket.getOutputStream().write(hex("0000"));
+			assertThat(socket.getInputStream().readAllBytes()).as("an error frame").isNotEmpty();
+		}
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> output.getAll().contains("(zero-header-length); answered with an error and closed"));
+		assertThat(output.getAll()).contains("(truncated-frame); closed without an answer")
+			.doesNotContain("(truncated-frame); answered");
 	}
 
 	@Test

@@ -32,7 +32,6 @@ import static dev.portico.protocol.SearchTestFrames.jsonRequest;
 import static dev.portico.protocol.SearchTestFrames.searchRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Portico's search listener against the Python side: the same requests sent to
@@ -52,7 +51,9 @@ class SearchListenerPythonInteropTests extends ListenerTestSupport {
 
 	@BeforeAll
 	static void startServers() throws IOException {
-		assumeTrue(pythonAvailable(), "python3 is not installed");
+		assertThat(pythonAvailable())
+			.as("python3 is needed for the interop tests: install it (Debian: apt-get install python3)")
+			.isTrue();
 		referenceServer = new ProcessBuilder("python3", PYTHON_DIR.resolve("reference_server.py").toString(),
 				"127.0.0.1", "0", "--quiet")
 			.redirectError(ProcessBuilder.Redirect.DISCARD)

@@ -1,9 +1,5 @@
 package dev.portico.search;
 
-import dev.portico.protocol.SearchFrameEncoder;
-import dev.portico.protocol.SearchFrameDecoder;
-import dev.portico.protocol.SearchProtocolException;
-import dev.portico.protocol.SearchMessage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
@@ -13,6 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.portico.protocol.SearchFrameDecoder;
+import dev.portico.protocol.SearchFrameEncoder;
+import dev.portico.protocol.SearchMessage;
+import dev.portico.protocol.SearchProtocolException;
 import dev.portico.protocol.SearchProtocolException.Kind;
 
 import static dev.portico.protocol.SearchTestFrames.MORPHEUS_REQUEST;

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
-import dev.portico.support.Keys;
 import dev.portico.listener.Listener;
+import dev.portico.support.Keys;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
 

@@ -1,6 +1,5 @@
 package dev.portico.udp;
 
-import java.util.Map;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -8,14 +7,15 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import dev.portico.support.Keys;
 import dev.portico.listener.Listener;
+import dev.portico.support.Keys;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
 
@@ -67,7 +67,8 @@ class UdpListenerIntegrationTests extends ListenerTestSupport {
 
 	@Test
 	void shouldLoseNoneOf1000DatagramsAtAModestRate() throws Exception {
-		Listener udp = start("udp-many", udp(UdpReply.ECHO));
+		// one client, faster than the default per-source reply rate: lift the limit
+		Listener udp = start("udp-many", Keys.of("udp", 0, "bind", "127.0.0.1", "reply-rate-per-source", 0));
 		Set<String> replies = new HashSet<>();
 		try (DatagramSocket client = client()) {
 			client.setReceiveBufferSize(1 << 20);

@@ -46,7 +46,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * listeners on loopback ports (an {@code echo} and a {@code multiconn} one per test).
  */
 @SpringBootTest(properties = { "spring.config.location=classpath:/no-listeners.yml", "portico.api.password=s3cret",
-		"portico.api.max-body-size=16B" })
+		"portico.api.max-body-size=256B" })
 @AutoConfigureMockMvc
 class ListenerControllerTests {
 
@@ -261,7 +261,7 @@ class ListenerControllerTests {
 		long sentBefore = this.registry.get("multiconn").orElseThrow().stats().messagesSent();
 		this.mvc
 			.perform(write(post("/api/listeners/multiconn/broadcast")).contentType(MediaType.TEXT_PLAIN)
-				.content("seventeen bytes!!"))
+				.content("x".repeat(257)))
 			.andExpect(status().isContentTooLarge())
 			.andExpect(jsonPath("$.detail").value(containsString("portico.api.max-body-size")));
 		assertThat(this.registry.get("multiconn").orElseThrow().stats().messagesSent()).isEqualTo(sentBefore);

@@ -12,6 +12,8 @@ import java.util.function.ToLongFunction;
 
 import org.HdrHistogram.Histogram;
 
+import dev.portico.cli.support.Endpoints;
+
 /**
  * Runs one load: starts the workers, reports progress each second, measures a window,
  * gathers the figures.
@@ -75,18 +77,22 @@ public final class LoadGenerator {
 		Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
 		workers.forEach((w) -> latency.add(w.stats.latency));
 		long messages = sum(workers, (s) -> s.messages.get());
-		double cpuPerMessage = perMessage(cpuBefore, cpuAfter, messages);
-		return new BenchResult(this.config.mode().name(), describeTarget(), this.config.conns(), this.config.size(),
-				this.config.pipeline(), (windowEnd - windowStart) / 1e9, messages, sum(workers, (s) -> s.bytes.get()),
-				micros(latency, 50), micros(latency, 99), micros(latency, 99.9),
-				(latency.getTotalCount() > 0) ? latency.getMaxValue() / 1000.0 : 0, sum(workers, (s) -> s.sent.get()),
-				sum(workers, (s) -> s.errors.get()), sum(workers, (s) -> s.mismatches.get()),
-				sum(workers, (s) -> s.connectFailures.get()), sum(workers, (s) -> s.connects.get()), survivors,
-				sum(workers, (s) -> s.timeouts.get()), sum(workers, (s) -> s.lost.get()),
-				sum(workers, (s) -> s.late.get()), cpuPerMessage, (server != null) ? server.statusKib("VmHWM") : -1,
+		long windowNanos = windowEnd - windowStart;
+		BenchResult.Latency latencyMicros = new BenchResult.Latency(micros(latency, 50), micros(latency, 99),
+				micros(latency, 99.9), (latency.getTotalCount() > 0) ? micros(latency.getMaxValue()) : 0);
+		return new BenchResult(this.config.mode().name(),
+				Endpoints.describe(this.config.address().getHostString(), this.config.address().getPort()),
+				this.config.conns(), this.config.size(), this.config.pipeline(),
+				BenchResult.round(windowNanos / 1e9, 3), messages, sum(workers, (s) -> s.bytes.get()), latencyMicros,
+				sum(workers, (s) -> s.sent.get()), sum(workers, (s) -> s.errors.get()),
+				sum(workers, (s) -> s.mismatches.get()), sum(workers, (s) -> s.connectFailures.get()),
+				sum(workers, (s) -> s.connects.get()), survivors, sum(workers, (s) -> s.timeouts.get()),
+				sum(workers, (s) -> s.lost.get()), sum(workers, (s) -> s.late.get()),
+				perMessage(cpuBefore, cpuAfter, messages), (server != null) ? server.statusKib("VmHWM") : -1,
 				(server != null) ? server.statusKib("VmRSS") : -1, perMessage(selfBefore, selfAfter, messages),
 				(loopsBefore >= 0 && loopsAfter >= 0)
-						? 100.0 * (loopsAfter - loopsBefore) / ((windowEnd - windowStart) * (double) threads) : -1);
+						? BenchResult.round(100.0 * (loopsAfter - loopsBefore) / (windowNanos * (double) threads), 1)
+						: -1);
 	}
 
 	private Conn newConn(Worker worker, int id) {
@@ -134,11 +140,6 @@ public final class LoadGenerator {
 		this.progress.flush();
 	}
 
-	private String describeTarget() {
-		String host = this.config.address().getHostString();
-		return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + this.config.address().getPort();
-	}
-
 	private static long sum(List<Worker> workers, ToLongFunction<Stats> field) {
 		long total = 0;
 		for (Worker worker : workers) {
@@ -168,11 +169,16 @@ public final class LoadGenerator {
 	}
 
 	private static double perMessage(long before, long after, long messages) {
-		return (before >= 0 && after >= 0 && messages > 0) ? (double) (after - before) / messages : -1;
+		return (before >= 0 && after >= 0 && messages > 0) ? BenchResult.round((double) (after - before) / messages, 2)
+				: -1;
 	}
 
 	private static double micros(Histogram histogram, double percentile) {
-		return (histogram.getTotalCount() > 0) ? histogram.getValueAtPercentile(percentile) / 1000.0 : 0;
+		return (histogram.getTotalCount() > 0) ? micros(histogram.getValueAtPercentile(percentile)) : 0;
+	}
+
+	private static double micros(long nanos) {
+		return BenchResult.round(nanos / 1000.0, 1);
 	}
 
 }

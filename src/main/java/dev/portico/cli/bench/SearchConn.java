@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import dev.portico.cli.SearchRequests;
+import dev.portico.cli.support.SearchRequests;
 import dev.portico.protocol.SearchFrameDecoder;
 import dev.portico.protocol.SearchMessage;
 import dev.portico.protocol.SearchProtocolException;

@@ -10,33 +10,32 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.portico.cli.CliException;
-import dev.portico.cli.DurationConverter;
-import dev.portico.cli.Endpoints;
-import dev.portico.cli.PorticoCli;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import dev.portico.cli.support.CliException;
+import dev.portico.cli.support.Endpoints;
+import dev.portico.cli.support.ExitCode;
+import dev.portico.cli.support.ServerAddress;
+import dev.portico.cli.support.Timeout;
+import dev.portico.protocol.DefaultPorts;
+
 /** The tutorial echo client: sends TEXT and prints what the server sends back. */
-@Command(name = "echo", mixinStandardHelpOptions = true,
+@Command(name = "echo", mixinStandardHelpOptions = true, showDefaultValues = true,
 		description = "Send TEXT to an echo listener and print what comes back.")
 public class EchoClientCommand implements Callable<Integer> {
 
 	@Spec
 	CommandSpec spec;
 
-	@Option(names = "--host", defaultValue = "127.0.0.1", description = "Server host (default: ${DEFAULT-VALUE}).")
-	String host;
+	@Mixin
+	ServerAddress server = new ServerAddress(DefaultPorts.ECHO);
 
-	@Option(names = "--port", defaultValue = "65432", description = "Server port (default: ${DEFAULT-VALUE}).")
-	int port;
-
-	@Option(names = "--timeout", defaultValue = "5s", converter = DurationConverter.class,
-			description = "Connect and read timeout (default: ${DEFAULT-VALUE}).")
-	Duration timeout;
+	@Mixin
+	Timeout timeout = new Timeout(Duration.ofSeconds(5));
 
 	@Parameters(paramLabel = "TEXT", arity = "1..*", description = "Text to send (several words are joined by spaces).")
 	List<String> text;
@@ -44,10 +43,10 @@ public class EchoClientCommand implements Callable<Integer> {
 	@Override
 	public Integer call() {
 		byte[] sent = String.join(" ", this.text).getBytes(StandardCharsets.UTF_8);
-		String target = Endpoints.describe(this.host, this.port);
+		String target = this.server.describe();
 		byte[] received = new byte[sent.length];
 		int total = 0;
-		try (Socket socket = Endpoints.connect(this.host, this.port, this.timeout)) {
+		try (Socket socket = this.server.connect(this.timeout.get())) {
 			socket.getOutputStream().write(sent);
 			socket.getOutputStream().flush();
 			// Echo has no framing: the bytes may come back in any number of chunks.
@@ -65,7 +64,7 @@ public class EchoClientCommand implements Callable<Integer> {
 		}
 		catch (IOException ex) {
 			throw Endpoints.failure("no complete echo from " + target + " (" + total + " of " + sent.length + " bytes)",
-					ex, this.timeout);
+					ex, this.timeout.get());
 		}
 		PrintWriter out = this.spec.commandLine().getOut();
 		out.println(new String(received, 0, total, StandardCharsets.UTF_8));
@@ -74,10 +73,9 @@ public class EchoClientCommand implements Callable<Integer> {
 			throw new CliException(target + " closed the connection after " + total + " of " + sent.length + " bytes");
 		}
 		if (!Arrays.equals(sent, received)) {
-			throw new CliException("the reply from " + target + " differs from what was sent",
-					PorticoCli.EXIT_MISMATCH);
+			throw new CliException("the reply from " + target + " differs from what was sent", ExitCode.MISMATCH);
 		}
-		return PorticoCli.EXIT_OK;
+		return ExitCode.OK;
 	}
 
 }

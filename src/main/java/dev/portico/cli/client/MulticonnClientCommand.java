@@ -18,20 +18,24 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.portico.cli.CliException;
-import dev.portico.cli.DurationConverter;
-import dev.portico.cli.Endpoints;
-import dev.portico.cli.PorticoCli;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+
+import dev.portico.cli.support.CliException;
+import dev.portico.cli.support.Endpoints;
+import dev.portico.cli.support.ExitCode;
+import dev.portico.cli.support.ServerAddress;
+import dev.portico.cli.support.Timeout;
+import dev.portico.protocol.DefaultPorts;
 
 /**
  * The tutorial multi-connection client: N non-blocking connections on one selector, each
  * sends two messages and closes once it has received as many bytes as it sent.
  */
-@Command(name = "multiconn", mixinStandardHelpOptions = true,
+@Command(name = "multiconn", mixinStandardHelpOptions = true, showDefaultValues = true,
 		description = "Open N non-blocking connections; each sends two messages and closes after the echo.")
 public class MulticonnClientCommand implements Callable<Integer> {
 
@@ -40,26 +44,22 @@ public class MulticonnClientCommand implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;
 
-	@Option(names = "--host", defaultValue = "127.0.0.1", description = "Server host (default: ${DEFAULT-VALUE}).")
-	String host;
+	@Mixin
+	ServerAddress server = new ServerAddress(DefaultPorts.MULTICONN);
 
-	@Option(names = "--port", defaultValue = "65433", description = "Server port (default: ${DEFAULT-VALUE}).")
-	int port;
-
-	@Option(names = "--conns", defaultValue = "2", description = "Number of connections (default: ${DEFAULT-VALUE}).")
+	@Option(names = "--conns", defaultValue = "2", description = "Number of connections.")
 	int conns;
 
-	@Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
-			description = "Time allowed for the whole exchange (default: ${DEFAULT-VALUE}).")
-	Duration timeout;
+	@Mixin
+	Timeout timeout = new Timeout(Duration.ofSeconds(10));
 
 	@Override
 	public Integer call() throws IOException {
 		if (this.conns < 1) {
-			throw new CliException("--conns must be at least 1", 2);
+			throw new CliException("--conns must be at least 1", ExitCode.USAGE);
 		}
-		InetSocketAddress address = Endpoints.resolve(this.host, this.port);
-		String target = Endpoints.describe(this.host, this.port);
+		InetSocketAddress address = this.server.resolve();
+		String target = this.server.describe();
 		PrintWriter out = this.spec.commandLine().getOut();
 		List<Connection> connections = new ArrayList<>();
 		try (Selector selector = Selector.open()) {
@@ -72,7 +72,7 @@ public class MulticonnClientCommand implements Callable<Integer> {
 				connection.channel.register(selector, SelectionKey.OP_CONNECT | SelectionKey.OP_READ, connection);
 				connections.add(connection);
 			}
-			long deadline = System.nanoTime() + this.timeout.toNanos();
+			long deadline = System.nanoTime() + this.timeout.get().toNanos();
 			int open = this.conns;
 			while (open > 0) {
 				long left = (deadline - System.nanoTime()) / 1_000_000;
@@ -116,7 +116,7 @@ public class MulticonnClientCommand implements Callable<Integer> {
 			}
 			else if (!c.done) {
 				failed++;
-				line += ", timed out after " + this.timeout.toMillis() + " ms";
+				line += ", timed out after " + this.timeout.get().toMillis() + " ms";
 			}
 			else if (!Arrays.equals(c.expected, c.received.toByteArray())) {
 				mismatched++;
@@ -133,13 +133,14 @@ public class MulticonnClientCommand implements Callable<Integer> {
 		out.flush();
 		if (ok == 0 && failed == connections.size()) {
 			Connection first = connections.get(0);
-			String why = (first.failure != null) ? first.failure : "timed out after " + this.timeout.toMillis() + " ms";
+			String why = (first.failure != null) ? first.failure
+					: "timed out after " + this.timeout.get().toMillis() + " ms";
 			throw new CliException("no connection to " + target + " completed: " + why);
 		}
 		if (mismatched > 0) {
-			return PorticoCli.EXIT_MISMATCH;
+			return ExitCode.MISMATCH;
 		}
-		return (failed > 0) ? PorticoCli.EXIT_FAILURE : PorticoCli.EXIT_OK;
+		return (failed > 0) ? ExitCode.FAILURE : ExitCode.OK;
 	}
 
 	private static String quote(byte[] bytes) {
@@ -222,7 +223,7 @@ public class MulticonnClientCommand implements Callable<Integer> {
 				return false;
 			}
 			catch (IOException ex) {
-				this.failure = Endpoints.reason(ex, MulticonnClientCommand.this.timeout);
+				this.failure = Endpoints.reason(ex, MulticonnClientCommand.this.timeout.get());
 				closeQuietly();
 				return true;
 			}

@@ -9,28 +9,31 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.portico.cli.CliException;
-import dev.portico.cli.DurationConverter;
-import dev.portico.cli.Endpoints;
-import dev.portico.cli.PorticoCli;
-import dev.portico.cli.SearchRequests;
-import dev.portico.protocol.SearchFrameDecoder;
-import dev.portico.protocol.SearchMessage;
-import dev.portico.protocol.SearchProtocolException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.portico.cli.support.CliException;
+import dev.portico.cli.support.Endpoints;
+import dev.portico.cli.support.ExitCode;
+import dev.portico.cli.support.SearchRequests;
+import dev.portico.cli.support.ServerAddress;
+import dev.portico.cli.support.Timeout;
+import dev.portico.protocol.DefaultPorts;
+import dev.portico.protocol.SearchFrameDecoder;
+import dev.portico.protocol.SearchMessage;
+import dev.portico.protocol.SearchProtocolException;
+
 /**
  * The tutorial application client: {@code search VALUE} sends a JSON request and prints
  * the result; any other action sends a binary request and prints the binary answer.
  */
-@Command(name = "search", mixinStandardHelpOptions = true,
+@Command(name = "search", mixinStandardHelpOptions = true, showDefaultValues = true,
 		description = { "Send one request to a search listener and print the answer.",
 				"'search VALUE' sends a JSON search request; any other ACTION sends a binary request",
 				"whose content is ACTION followed by VALUE." })
@@ -41,15 +44,11 @@ public class SearchClientCommand implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;
 
-	@Option(names = "--host", defaultValue = "127.0.0.1", description = "Server host (default: ${DEFAULT-VALUE}).")
-	String host;
+	@Mixin
+	ServerAddress server = new ServerAddress(DefaultPorts.SEARCH);
 
-	@Option(names = "--port", defaultValue = "65434", description = "Server port (default: ${DEFAULT-VALUE}).")
-	int port;
-
-	@Option(names = "--timeout", defaultValue = "5s", converter = DurationConverter.class,
-			description = "Connect and read timeout (default: ${DEFAULT-VALUE}).")
-	Duration timeout;
+	@Mixin
+	Timeout timeout = new Timeout(Duration.ofSeconds(5));
 
 	@Parameters(index = "0", paramLabel = "ACTION", description = "'search', or anything else for a binary request.")
 	String action;
@@ -61,9 +60,9 @@ public class SearchClientCommand implements Callable<Integer> {
 	public Integer call() {
 		byte[] request = "search".equals(this.action) ? SearchRequests.json(this.action, this.value)
 				: SearchRequests.binary((this.action + this.value).getBytes(StandardCharsets.UTF_8));
-		String target = Endpoints.describe(this.host, this.port);
+		String target = this.server.describe();
 		SearchMessage answer;
-		try (Socket socket = Endpoints.connect(this.host, this.port, this.timeout)) {
+		try (Socket socket = this.server.connect(this.timeout.get())) {
 			socket.getOutputStream().write(request);
 			socket.getOutputStream().flush();
 			answer = read(socket.getInputStream(), target);
@@ -72,32 +71,32 @@ public class SearchClientCommand implements Callable<Integer> {
 			throw ex;
 		}
 		catch (IOException ex) {
-			throw Endpoints.failure("no answer from " + target, ex, this.timeout);
+			throw Endpoints.failure("no answer from " + target, ex, this.timeout.get());
 		}
 		PrintWriter out = this.spec.commandLine().getOut();
 		if (answer.isJson()) {
 			JsonNode content = parseObject(answer.content());
 			if (content == null) {
 				throw new CliException("the answer from " + target + " is not a JSON object: "
-						+ new String(answer.content(), StandardCharsets.UTF_8), PorticoCli.EXIT_MISMATCH);
+						+ new String(answer.content(), StandardCharsets.UTF_8), ExitCode.MISMATCH);
 			}
 			if (content.has("result")) {
 				out.println(content.get("result").asString());
 				out.flush();
-				return PorticoCli.EXIT_OK;
+				return ExitCode.OK;
 			}
 			if (content.has("error")) {
 				throw new CliException(target + " answered with an error: " + content.get("error").asString());
 			}
 			out.println(content.toString());
 			out.flush();
-			return PorticoCli.EXIT_OK;
+			return ExitCode.OK;
 		}
 		// Binary content: printed as text when it decodes, the reference client prints
 		// its repr.
 		out.println(new String(answer.content(), StandardCharsets.UTF_8));
 		out.flush();
-		return PorticoCli.EXIT_OK;
+		return ExitCode.OK;
 	}
 
 	private static SearchMessage read(InputStream in, String target) throws IOException {
@@ -119,8 +118,7 @@ public class SearchClientCommand implements Callable<Integer> {
 			}
 		}
 		catch (SearchProtocolException ex) {
-			throw new CliException("unreadable answer from " + target + ": " + ex.getMessage(),
-					PorticoCli.EXIT_MISMATCH);
+			throw new CliException("unreadable answer from " + target + ": " + ex.getMessage(), ExitCode.MISMATCH);
 		}
 	}
 

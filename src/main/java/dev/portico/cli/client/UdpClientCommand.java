@@ -9,20 +9,24 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.portico.cli.DurationConverter;
-import dev.portico.cli.Endpoints;
-import dev.portico.cli.PorticoCli;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+
+import dev.portico.cli.support.Endpoints;
+import dev.portico.cli.support.ExitCode;
+import dev.portico.cli.support.ServerAddress;
+import dev.portico.cli.support.Timeout;
+import dev.portico.protocol.DefaultPorts;
 
 /**
  * The tutorial UDP client: one datagram out, prints the reply or says clearly that none
  * came.
  */
-@Command(name = "udp", mixinStandardHelpOptions = true, description = "Send TEXT as one datagram and print the reply.")
+@Command(name = "udp", mixinStandardHelpOptions = true, showDefaultValues = true,
+		description = "Send TEXT as one datagram and print the reply.")
 public class UdpClientCommand implements Callable<Integer> {
 
 	/** The largest UDP payload over IPv4. */
@@ -31,15 +35,11 @@ public class UdpClientCommand implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;
 
-	@Option(names = "--host", defaultValue = "127.0.0.1", description = "Server host (default: ${DEFAULT-VALUE}).")
-	String host;
+	@Mixin
+	ServerAddress server = new ServerAddress(DefaultPorts.UDP);
 
-	@Option(names = "--port", defaultValue = "65435", description = "Server port (default: ${DEFAULT-VALUE}).")
-	int port;
-
-	@Option(names = "--timeout", defaultValue = "2s", converter = DurationConverter.class,
-			description = "How long to wait for the reply (default: ${DEFAULT-VALUE}).")
-	Duration timeout;
+	@Mixin
+	Timeout timeout = new Timeout(Duration.ofSeconds(2));
 
 	@Parameters(paramLabel = "TEXT", arity = "1..*", description = "Text to send (several words are joined by spaces).")
 	List<String> text;
@@ -47,22 +47,22 @@ public class UdpClientCommand implements Callable<Integer> {
 	@Override
 	public Integer call() {
 		byte[] sent = String.join(" ", this.text).getBytes(StandardCharsets.UTF_8);
-		String target = Endpoints.describe(this.host, this.port);
+		String target = this.server.describe();
 		try (DatagramSocket socket = new DatagramSocket()) {
 			// Connected, so that an ICMP "port unreachable" surfaces as an exception, not
 			// a wait.
-			socket.connect(Endpoints.resolve(this.host, this.port));
-			socket.setSoTimeout((int) this.timeout.toMillis());
+			socket.connect(this.server.resolve());
+			socket.setSoTimeout((int) this.timeout.get().toMillis());
 			socket.send(new DatagramPacket(sent, sent.length));
 			DatagramPacket reply = new DatagramPacket(new byte[MAX_DATAGRAM], MAX_DATAGRAM);
 			socket.receive(reply);
 			PrintWriter out = this.spec.commandLine().getOut();
 			out.println(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8));
 			out.flush();
-			return PorticoCli.EXIT_OK;
+			return ExitCode.OK;
 		}
 		catch (IOException ex) {
-			throw Endpoints.failure("no reply from " + target, ex, this.timeout);
+			throw Endpoints.failure("no reply from " + target, ex, this.timeout.get());
 		}
 	}
 

@@ -1,4 +1,4 @@
-package dev.portico.cli;
+package dev.portico.cli.support;
 
 /**
  * A failure the command line reports as one line on stderr, with an exit code, and no
@@ -9,7 +9,7 @@ public class CliException extends RuntimeException {
 	private final int exitCode;
 
 	public CliException(String message) {
-		this(message, PorticoCli.EXIT_FAILURE);
+		this(message, ExitCode.FAILURE);
 	}
 
 	public CliException(String message, int exitCode) {

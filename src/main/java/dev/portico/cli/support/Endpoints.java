@@ -1,4 +1,4 @@
-package dev.portico.cli;
+package dev.portico.cli.support;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;

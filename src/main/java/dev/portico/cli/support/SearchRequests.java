@@ -1,4 +1,4 @@
-package dev.portico.cli;
+package dev.portico.cli.support;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
