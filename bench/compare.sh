@@ -11,7 +11,8 @@
 #                                # connections and the 100/1,000 echo: under 3 minutes
 #
 # Environment: JDKS (Java homes, default Temurin 25 then the system Java 17), DUR (measured window
-# per run, default 5s), WARM (warm-up, default 5s: the JIT needs it on a busy machine), HOLD_CONNS
+# per run, default 5s), WARM (warm-up, default 5s: the JIT needs it on a busy machine), SEARCH_WARM
+# (warm-up of the search runs, default 15s), HOLD_CONNS
 # (default 10000), HOLD_DUR (default 10s), HOLD_WARM (default 5s), STARTUP_RUNS (default 3),
 # SERVER_JAVA_OPTS (both JVM servers, default -Xmx256m), SKIP_BUILD=1 (use the jars already built),
 # OUT (results directory, default bench/results/<time>), MAX_SECONDS (runs not started after this
@@ -31,12 +32,14 @@ T17=/usr/lib/jvm/java-17-openjdk-amd64
 if (( QUICK )); then
 	DUR=${DUR:-2s}
 	WARM=${WARM:-3s}
+	SEARCH_WARM=${SEARCH_WARM:-8s}
 	HOLD_DUR=${HOLD_DUR:-3s}
 	HOLD_WARM=${HOLD_WARM:-3s}
 	STARTUP_RUNS=${STARTUP_RUNS:-1}
 else
 	DUR=${DUR:-5s}
 	WARM=${WARM:-5s}
+	SEARCH_WARM=${SEARCH_WARM:-15s}
 	HOLD_DUR=${HOLD_DUR:-10s}
 	HOLD_WARM=${HOLD_WARM:-5s}
 	STARTUP_RUNS=${STARTUP_RUNS:-3}
@@ -215,14 +218,16 @@ for home in $JDKS; do
 		done
 	done
 	if (( full_pass )); then
+		# The search path (JSON parsing and writing) is far more code for the JIT than an echo:
+		# with other work on the machine, a short warm-up measures it half interpreted.
 		run "$jdk" "search keep-alive x100" portico-search "${PID_OF[portico]}" search --keep-alive \
-			--port 17005 --conns 100 --duration "$DUR" --warmup "$WARM"
+			--port 17005 --conns 100 --duration "$DUR" --warmup "$SEARCH_WARM"
 		run "$jdk" "search per-connection x100" portico-search "${PID_OF[portico]}" search --port 17003 \
-			--conns 100 --duration "$DUR" --warmup "$WARM"
+			--conns 100 --duration "$DUR" --warmup "$SEARCH_WARM"
 	fi
 	if (( FIRST )); then
 		run "$jdk" "search per-connection x100" python-app "${PID_OF[python-app]}" search --port 17202 \
-			--conns 100 --duration "$DUR" --warmup "$WARM"
+			--conns 100 --duration "$DUR" --warmup "$SEARCH_WARM"
 	fi
 	if (( FIRST && !QUICK )); then
 		for target in "${targets[@]}"; do
