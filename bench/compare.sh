@@ -8,7 +8,8 @@
 #
 #   bench/compare.sh             # full run, about 10 minutes
 #   bench/compare.sh --quick     # every goal, shorter windows, Java 17 only for the held
-#                                # connections and the 100/1,000 echo: under 3 minutes
+#                                # connections and the 100/1,000 echo: meant for under 3 minutes
+#                                # on a quiet machine (304 s on a busy one)
 #
 # Environment: JDKS (Java homes, default Temurin 25 then the system Java 17), DUR (measured window
 # per run, default 5s), WARM (warm-up, default 5s: the JIT needs it on a busy machine), SEARCH_WARM
