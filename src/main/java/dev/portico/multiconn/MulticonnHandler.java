@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import dev.portico.protocol.ChunkReader;
 import dev.portico.tcp.ConnectionHandler;
 import dev.portico.tcp.ConnectionState;
+import dev.portico.tcp.FrameDecoder;
 import dev.portico.tcp.FrameReader;
 
 /**
@@ -24,16 +25,29 @@ final class MulticonnHandler implements ConnectionHandler<byte[]> {
 
 	private final int maxChunkSize;
 
+	private final FrameDecoder<byte[]> chunks;
+
 	private final Duration writeTimeout;
 
 	MulticonnHandler(int maxChunkSize, Duration writeTimeout) {
 		this.maxChunkSize = maxChunkSize;
+		this.chunks = FrameDecoder.chunks(maxChunkSize);
 		this.writeTimeout = writeTimeout;
 	}
 
 	@Override
 	public FrameReader<byte[]> newReader(ConnectionState connection) {
 		return new ChunkReader(this.maxChunkSize)::read;
+	}
+
+	@Override
+	public boolean runsOnEventLoop() {
+		return true;
+	}
+
+	@Override
+	public FrameDecoder<byte[]> newDecoder(ConnectionState connection) {
+		return this.chunks;
 	}
 
 	@Override

@@ -9,15 +9,16 @@ import dev.portico.protocol.SearchFrameEncoder;
 import dev.portico.tcp.CloseReason;
 import dev.portico.tcp.ConnectionHandler;
 import dev.portico.tcp.ConnectionState;
+import dev.portico.tcp.FrameDecoder;
 import dev.portico.tcp.FrameReader;
 import dev.portico.tcp.TcpContext;
 
 /**
- * Answers search requests on the connection's own thread, so pipelined requests are
- * answered in order. Without keep-alive the connection closes after the first answer, as
- * the reference server does. A bad frame gets one {@code {"error": ...}} frame when one
- * can still be framed, then the connection closes; the event is counted by kind and
- * logged at WARN with the peer.
+ * Answers search requests on the thread serving the connection (its own, or an event
+ * loop), so pipelined requests are answered in order. Without keep-alive the connection
+ * closes after the first answer, as the reference server does. A bad frame gets one
+ * {@code {"error": ...}} frame when one can still be framed, then the connection closes;
+ * the event is counted by kind and logged at WARN with the peer.
  */
 final class SearchHandler implements ConnectionHandler<SearchDecodeResult> {
 
@@ -47,6 +48,17 @@ final class SearchHandler implements ConnectionHandler<SearchDecodeResult> {
 	@Override
 	public FrameReader<SearchDecodeResult> newReader(ConnectionState connection) {
 		return new SearchFrameReader(connection, this.maxContentLength);
+	}
+
+	@Override
+	public boolean runsOnEventLoop() {
+		return true;
+	}
+
+	/** The same decoding, fed by an event loop. */
+	@Override
+	public FrameDecoder<SearchDecodeResult> newDecoder(ConnectionState connection) {
+		return new SearchFrames(connection, this.maxContentLength);
 	}
 
 	@Override

@@ -35,6 +35,16 @@ public final class BufferBudget {
 		return true;
 	}
 
+	/** Take {@code bytes} from the budget even past its cap. */
+	void reserve(long bytes) {
+		this.used.addAndGet(bytes);
+	}
+
+	/** Whether the budget is spent: queues should stop growing until some is released. */
+	boolean isSpent() {
+		return this.used.get() >= this.maxBytes;
+	}
+
 	void release(long bytes) {
 		this.used.addAndGet(-bytes);
 	}

@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What a TCP listener type does with its connections: it makes each connection's reader
- * and handles what the reader returns, on the connection's own thread. A handler is
- * created once per listener with the {@link TcpContext} of its server.
+ * (or decoder) and handles what it returns, on the thread serving the connection: the
+ * connection's own thread on the threaded engine, an event-loop thread on the event-loop
+ * engine (see {@link TcpEngine}). A handler is created once per listener with the
+ * {@link TcpContext} of its server.
  *
  * @param <T> what the reader returns for one unit of input
  */
@@ -20,7 +22,27 @@ public interface ConnectionHandler<T> {
 	 */
 	void onMessage(ConnectionState connection, T unit);
 
-	/** The peer ended its output cleanly; runs before the connection is closed. */
+	/**
+	 * Whether this handler can serve its connections on an event loop: it gives a
+	 * {@link #newDecoder decoder}, and {@link #onMessage} never blocks (it writes with
+	 * {@link ConnectionState#write} or {@link ConnectionState#queueOrClose}, which only
+	 * queue on that engine). Handlers that read by blocking keep their listeners on
+	 * threads.
+	 */
+	default boolean runsOnEventLoop() {
+		return false;
+	}
+
+	/** A decoder for a new connection served on an event loop. */
+	default FrameDecoder<T> newDecoder(ConnectionState connection) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " reads only by blocking");
+	}
+
+	/**
+	 * The peer ended its output cleanly; runs before the connection is closed, on the
+	 * threaded engine only: an event loop always writes what is queued before it closes a
+	 * connection whose peer ended its output.
+	 */
 	default void onEndOfStream(ConnectionState connection) {
 	}
 

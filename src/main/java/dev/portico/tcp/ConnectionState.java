@@ -25,6 +25,11 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 
 	private final TcpConnection connection;
 
+	/**
+	 * The connection when an event loop serves it: writes then queue instead of block.
+	 */
+	private final LoopConnection<?> loop;
+
 	private final TcpServer<?> server;
 
 	private final String id;
@@ -64,6 +69,7 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 
 	ConnectionState(TcpConnection connection, InetAddress remoteInetAddress, int remotePort, TcpServer<?> server) {
 		this.connection = connection;
+		this.loop = (connection instanceof LoopConnection<?> onLoop) ? onLoop : null;
 		this.server = server;
 		this.id = connection.getConnectionId();
 		this.remoteInetAddress = remoteInetAddress;
@@ -140,11 +146,16 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 	/**
 	 * Write bytes now, on the calling thread; blocks while the peer's receive window is
 	 * full. The watchdog closes the connection if one write takes longer than the write
-	 * timeout.
+	 * timeout. On the event-loop engine the bytes are queued instead (the event loop
+	 * writes them, and pauses reading this connection while its queue is full).
 	 * @param data the bytes
 	 * @param messages how many messages they hold, for the figures
 	 */
 	public void write(byte[] data, int messages) {
+		if (this.loop != null) {
+			this.loop.output(data);
+			return;
+		}
 		writing(true);
 		try {
 			this.connection.send(LeanMessages.of(data));
@@ -186,6 +197,10 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 	 * connection is closed and counted as {@code queue-overflow}.
 	 */
 	public void queueOrClose(byte[] bytes, Duration timeout) {
+		if (this.loop != null) {
+			this.loop.output(bytes);
+			return;
+		}
 		Offer offer;
 		try {
 			offer = this.queue.offer(bytes, timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -210,6 +225,10 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 	}
 
 	private void startWriter() {
+		if (this.loop != null) {
+			this.loop.flushSoon();
+			return;
+		}
 		try {
 			this.server.execute(this::drain);
 		}
@@ -289,6 +308,24 @@ public final class ConnectionState implements ListenerConnection, FrameClock {
 	/** Nanoseconds the current set-up step has been running. */
 	long setupAgeNanos(long now) {
 		return now - this.setupStartedNanos;
+	}
+
+	/** Bytes an event loop wrote for this connection. */
+	void sent(int bytes, int messages) {
+		this.bytesOut.addAndGet(bytes);
+		this.stats.sent(bytes, messages);
+	}
+
+	/** An event loop could not write all it had: the write timeout runs from now. */
+	void writeStalled() {
+		if (this.writeStartedNanos == 0) {
+			this.writeStartedNanos = System.nanoTime();
+		}
+	}
+
+	/** An event loop wrote what stalled. */
+	void writeResumed() {
+		this.writeStartedNanos = 0;
 	}
 
 	void receivedBytes(int bytes) {

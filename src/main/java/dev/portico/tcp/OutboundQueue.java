@@ -86,6 +86,26 @@ public final class OutboundQueue {
 	}
 
 	/**
+	 * Queue an item whatever the bounds; the shared budget counts it even past its cap.
+	 * For an event loop, which cannot wait for room: it bounds a connection by pausing
+	 * its reads once the queue is full, so the queue passes its bound by one read at
+	 * most.
+	 */
+	Offer append(byte[] item) {
+		this.lock.lock();
+		try {
+			if (this.closed) {
+				return Offer.CLOSED;
+			}
+			this.budget.reserve(item.length);
+			return add(item);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
 	 * Queue an item, waiting up to {@code timeout} for room: backpressure for a reader
 	 * whose peer does not read its replies.
 	 */

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.concurrent.locks.ReentrantLock;
-
 import javax.net.ssl.SSLSession;
 
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;

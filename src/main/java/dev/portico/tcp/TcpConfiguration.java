@@ -4,8 +4,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,7 +28,8 @@ class TcpConfiguration {
 			thread.setDaemon(true);
 			return thread;
 		});
-		return new TcpServers(bufferBudget, properties.platformThreads(), watchdog, eventPublisher, beanFactory,
+		return new TcpServers(bufferBudget, properties.platformThreads(), properties.tcpEngine(),
+				properties.eventLoopCount(), watchdog, eventPublisher, beanFactory,
 				ConnectionLimit.forProcess(properties.maxConnections()), new TlsContexts(sslBundles));
 	}
 

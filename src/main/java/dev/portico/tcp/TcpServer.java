@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Locale;
@@ -15,6 +17,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpListener;
@@ -62,11 +68,19 @@ import static dev.portico.listener.Throwables.rootMessage;
  * and joins {@link #connections()} (the API, pushes, the outbound channel) only once its
  * peer is known and its TLS session established.
  *
+ * <p>
+ * On the event-loop engine ({@link TcpEngine}) Spring Integration's NIO factory accepts
+ * instead ({@link LoopAcceptor}) and shared {@link EventLoops} read and write the
+ * connections; the rest of this class (admission, the connection map, the watchdog, push
+ * and broadcast, the channels) serves both engines.
+ *
  * @param <T> what the handler's reader returns
  */
 public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListener, TcpSender {
 
 	static final String STATE_HEADER = "portico_connection";
+
+	private static final Log logger = LogFactory.getLog(TcpServer.class);
 
 	private final ListenerContext listener;
 
@@ -97,6 +111,10 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 
 	private volatile ScheduledFuture<?> sweeping;
 
+	private final boolean onEventLoop;
+
+	private volatile LoopAcceptor acceptor;
+
 	TcpServer(ListenerContext listener, TcpOptions options, EdgeOptions edge, TcpServers shared,
 			Function<TcpContext, ConnectionHandler<T>> handlerFactory) {
 		this.listener = listener;
@@ -107,10 +125,22 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 		this.watchdog = new Watchdog(this, options, edge);
 		this.setup = ConnectionSetup.of(this, edge, shared.tlsContexts());
 		this.handler = handlerFactory.apply(this);
+		this.onEventLoop = shared.servesOnEventLoop(listener, this.handler);
+	}
+
+	/** The engine serving this listener's connections. */
+	public TcpEngine engine() {
+		return this.onEventLoop ? TcpEngine.EVENT_LOOP : TcpEngine.THREADS;
 	}
 
 	@Override
 	public synchronized int start() throws IOException {
+		if (this.acceptor != null) {
+			return this.acceptor.boundPort();
+		}
+		if (this.onEventLoop) {
+			return startOnEventLoop();
+		}
 		if (this.factory != null) {
 			return this.factory.boundPort();
 		}
@@ -158,6 +188,10 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 
 	@Override
 	public synchronized void stop() {
+		if (this.acceptor != null) {
+			stopOnEventLoop();
+			return;
+		}
 		Factory current = this.factory;
 		if (current == null) {
 			return;
@@ -176,6 +210,54 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 		this.executor.shutdown();
 		this.factory = null;
 		this.executor = null;
+	}
+
+	private int startOnEventLoop() throws IOException {
+		ServerSocketChannel channel = ServerSocketChannel.open();
+		LoopAcceptor newAcceptor;
+		try {
+			channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+			channel.bind(new InetSocketAddress(InetAddress.getByName(this.listener.definition().bind()),
+					this.listener.definition().port()), this.options.backlog());
+			newAcceptor = new LoopAcceptor(channel, this, this.shared.eventLoops());
+		}
+		catch (IOException | RuntimeException ex) {
+			channel.close();
+			throw ex;
+		}
+		newAcceptor.setTaskExecutor(new SimpleAsyncTaskExecutor("portico-" + name() + "-accept-"));
+		newAcceptor.setApplicationEventPublisher(this.shared.eventPublisher());
+		newAcceptor.setBeanFactory(this.shared.beanFactory());
+		newAcceptor.setBeanName("portico." + name());
+		newAcceptor.setSoTcpNoDelay(true);
+		newAcceptor.setBacklog(this.options.backlog());
+		newAcceptor.registerListener(this);
+		newAcceptor.registerSender(this);
+		newAcceptor.afterPropertiesSet();
+		this.acceptPolicy.reset();
+		this.acceptor = newAcceptor;
+		newAcceptor.start();
+		logger.debug("Listener '" + name() + "' serves its connections on " + this.shared.eventLoops().size()
+				+ " event loop(s)");
+		this.sweeping = this.watchdog.schedule(this.shared.scheduler());
+		SubscribableChannel channelOut = this.listener.outboundChannel();
+		if (channelOut != null) {
+			channelOut.subscribe(this.outbound);
+		}
+		return newAcceptor.boundPort();
+	}
+
+	private void stopOnEventLoop() {
+		SubscribableChannel channel = this.listener.outboundChannel();
+		if (channel != null) {
+			channel.unsubscribe(this.outbound);
+		}
+		this.sweeping.cancel(false);
+		this.acceptor.stop();
+		for (ConnectionState connection : this.connections.values()) {
+			connection.close(CloseReason.STOPPED);
+		}
+		this.acceptor = null;
 	}
 
 	/**
@@ -314,8 +396,7 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 
 	@Override
 	public void addNewConnection(TcpConnection connection) {
-		PorticoNetConnection<?> net = (PorticoNetConnection<?>) connection;
-		ConnectionState state = net.state();
+		ConnectionState state = stateOf(connection);
 		// addNewConnection runs on the single accept thread, so count-then-add cannot
 		// race
 		RejectReason refused = this.acceptPolicy.admit(state.id(), this.connections.size() + this.settingUp.size());
@@ -382,7 +463,7 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 
 	@Override
 	public void removeDeadConnection(TcpConnection connection) {
-		forget(((PorticoNetConnection<?>) connection).state());
+		forget(stateOf(connection));
 	}
 
 	private void forget(ConnectionState state) {
@@ -398,7 +479,16 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 	@SuppressWarnings("unchecked")
 	public void onMessage(Message<?> message) {
 		ConnectionState state = (ConnectionState) message.getHeaders().get(STATE_HEADER);
-		T unit = (T) message.getPayload();
+		handle(state, (T) message.getPayload());
+	}
+
+	private static ConnectionState stateOf(TcpConnection connection) {
+		return (connection instanceof LoopConnection<?> onLoop) ? onLoop.state()
+				: ((PorticoNetConnection<?>) connection).state();
+	}
+
+	/** Hand one unit read from a connection to the handler (both engines). */
+	void handle(ConnectionState state, T unit) {
 		MessageChannel inbound = this.listener.inboundChannel();
 		if (inbound != null && !this.handler.sendsToInboundChannel()) {
 			sendInbound(inbound, state, unit);

@@ -40,16 +40,24 @@ public final class TcpServers implements DisposableBean {
 
 	private final BeanFactory beanFactory;
 
+	private final TcpEngine engine;
+
+	private final int eventLoopCount;
+
+	private EventLoops eventLoops;
+
 	private final ConnectionLimit connectionLimit;
 
 	private final TlsContexts tlsContexts;
 
-	TcpServers(BufferBudget budget, int platformThreads, ScheduledExecutorService scheduler,
-			ApplicationEventPublisher eventPublisher, BeanFactory beanFactory, ConnectionLimit connectionLimit,
-			TlsContexts tlsContexts) {
+	TcpServers(BufferBudget budget, int platformThreads, TcpEngine engine, int eventLoopCount,
+			ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher, BeanFactory beanFactory,
+			ConnectionLimit connectionLimit, TlsContexts tlsContexts) {
 		this.budget = budget;
 		this.connectionLimit = connectionLimit;
 		this.platformThreads = platformThreads;
+		this.engine = engine;
+		this.eventLoopCount = eventLoopCount;
 		this.scheduler = scheduler;
 		this.eventPublisher = eventPublisher;
 		this.beanFactory = beanFactory;
@@ -125,6 +133,41 @@ public final class TcpServers implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.scheduler.shutdownNow();
+		synchronized (this) {
+			if (this.eventLoops != null) {
+				this.eventLoops.shutdown();
+				this.eventLoops = null;
+			}
+		}
+	}
+
+	/**
+	 * Whether a listener's connections are served on the event loops: its type must be
+	 * able to (see {@link ConnectionHandler#runsOnEventLoop()}), it must need no
+	 * connection set-up (TLS and the PROXY protocol run on the connection's own thread),
+	 * and with {@code auto} it must have no inbound channel, whose subscribers may block.
+	 */
+	boolean servesOnEventLoop(ListenerContext listener, ConnectionHandler<?> handler) {
+		ListenerDefinition definition = listener.definition();
+		if (definition.options().containsKey(EdgeOptions.class)) {
+			EdgeOptions edge = definition.options(EdgeOptions.class);
+			if (edge.tls() || edge.proxyProtocol() != EdgeOptions.ProxyProtocol.OFF) {
+				return false;
+			}
+		}
+		return switch (this.engine) {
+			case THREADS -> false;
+			case EVENT_LOOP -> handler.runsOnEventLoop();
+			case AUTO -> handler.runsOnEventLoop() && listener.inboundChannel() == null;
+		};
+	}
+
+	/** The shared event loops, started on first use. */
+	synchronized EventLoops eventLoops() {
+		if (this.eventLoops == null) {
+			this.eventLoops = new EventLoops(this.eventLoopCount);
+		}
+		return this.eventLoops;
 	}
 
 	ConnectionLimit connectionLimit() {

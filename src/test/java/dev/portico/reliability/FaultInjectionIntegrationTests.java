@@ -44,7 +44,11 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 
 	private static final Duration SHORT = Duration.ofSeconds(1);
 
-	private static boolean warm;
+	/**
+	 * The service whose lazily started threads are counted already (one per test
+	 * context).
+	 */
+	private static Object warmed;
 
 	@Test
 	void shouldCloseAndWarnOnceWhenASearchPeerResetsMidHeader(CapturedOutput output) throws Exception {
@@ -266,13 +270,13 @@ class FaultInjectionIntegrationTests extends ListenerTestSupport {
 
 	/**
 	 * Live threads of the JVM, less the shared pools that come and go on their own (the
-	 * common fork-join pool, Awaitility's condition threads). The first call starts a
-	 * throwaway listener once, so the service's lazily started shared threads (the
-	 * watchdog scheduler) are counted in every baseline.
+	 * common fork-join pool, Awaitility's condition threads). The first call in each test
+	 * context starts a throwaway listener once, so the service's lazily started shared
+	 * threads (the watchdog scheduler, the event loops) are counted in every baseline.
 	 */
 	private long jvmThreads() {
-		if (!warm) {
-			warm = true;
+		if (warmed != this.registry) {
+			warmed = this.registry;
 			start("fault-warm", tcp("echo", null, null, null, false));
 			this.registry.delete("fault-warm");
 		}

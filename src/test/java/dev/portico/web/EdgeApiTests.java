@@ -3,7 +3,6 @@ package dev.portico.web;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.SSLSocket;
 
 import org.junit.jupiter.api.AfterEach;

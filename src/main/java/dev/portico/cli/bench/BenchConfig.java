@@ -3,7 +3,6 @@ package dev.portico.cli.bench;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.Supplier;
-
 import javax.net.ssl.SSLEngine;
 
 /**

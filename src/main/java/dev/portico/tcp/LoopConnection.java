@@ -1,0 +1,430 @@
+package dev.portico.tcp;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLSession;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessagingException;
+
+import dev.portico.tcp.OutboundQueue.Batch;
+import dev.portico.tcp.OutboundQueue.Offer;
+
+/**
+ * A connection served by an {@link EventLoop}: a Spring Integration {@code TcpConnection}
+ * (same id, senders and open/close events as on the threaded engine) whose reads and
+ * writes are Portico's own, non-blocking, on its loop's thread.
+ *
+ * <p>
+ * Everything the handler writes goes through the connection's {@link OutboundQueue}, and
+ * the loop writes it once the units of a read are handled (one write per read, as Netty
+ * flushes once per read batch). Backpressure replaces blocking: while the queue holds
+ * {@code max-queued-bytes} or more, or the service-wide buffer budget is spent, the loop
+ * stops reading this connection; the watchdog closes it if a write stays stalled past the
+ * write timeout. A connection the protocol ends after an answer, or whose peer ends its
+ * output, is closed once everything queued is written.
+ *
+ * @param <T> what the decoder hands over
+ */
+final class LoopConnection<T> extends TcpConnectionSupport {
+
+	/** Reads in a row for one connection while each fills the buffer. */
+	private static final int MAX_READS_PER_EVENT = 16;
+
+	private static final Log logger = LogFactory.getLog(LoopConnection.class);
+
+	private final SocketChannel channel;
+
+	private final EventLoop loop;
+
+	private final TcpServer<T> server;
+
+	private final ConnectionState state;
+
+	private final OutboundQueue queue;
+
+	private final FrameDecoder<T> decoder;
+
+	private final long maxQueuedBytes;
+
+	private final BufferBudget budget;
+
+	private final Consumer<T> deliver = this::deliver;
+
+	private final Runnable flushTask = this::flushIfOpen;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	// What follows is touched by the loop's thread only.
+
+	private SelectionKey key;
+
+	private int interest = SelectionKey.OP_READ;
+
+	private Batch writing;
+
+	private ByteBuffer writeBuffer;
+
+	/** Units of a read are being handled: their output is written once, at the end. */
+	private boolean handling;
+
+	private boolean flushNeeded;
+
+	/** Close once everything queued is written; read no more. */
+	private boolean closing;
+
+	private long budgetPausedSince;
+
+	LoopConnection(SocketChannel channel, EventLoop loop, TcpServer<T> server, String factoryName) {
+		super(channel.socket(), true, false, server.shared().eventPublisher(), factoryName);
+		this.channel = channel;
+		this.loop = loop;
+		this.server = server;
+		Socket socket = channel.socket();
+		this.state = new ConnectionState(this, socket.getInetAddress(), socket.getPort(), server);
+		this.queue = this.state.queue();
+		this.decoder = server.handler().newDecoder(this.state);
+		this.maxQueuedBytes = server.options().maxQueuedBytes().toBytes();
+		this.budget = server.budget();
+	}
+
+	ConnectionState state() {
+		return this.state;
+	}
+
+	EventLoop loop() {
+		return this.loop;
+	}
+
+	/**
+	 * Joins the loop: runs on the loop's thread once the connection is admitted, and
+	 * publishes Spring Integration's open event (as a blocking connection does when its
+	 * thread starts).
+	 */
+	@Override
+	public void run() {
+		if (!isOpen()) {
+			return;
+		}
+		publishConnectionOpenEvent();
+		try {
+			this.key = this.loop.register(this.channel, this);
+		}
+		catch (ClosedChannelException ex) {
+			closeNow();
+		}
+	}
+
+	/** The selector found this connection readable or writable. */
+	void ready(SelectionKey readyKey) {
+		try {
+			int ops = readyKey.readyOps();
+			if ((ops & SelectionKey.OP_WRITE) != 0) {
+				flush();
+			}
+			if ((ops & SelectionKey.OP_READ) != 0 && isOpen() && !this.closing) {
+				read();
+			}
+		}
+		catch (CancelledKeyException ex) {
+			// closed by another thread meanwhile
+			closeNow();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Closing " + this.state.remoteAddress() + " of listener '" + this.server.name()
+					+ "' after an unexpected failure", ex);
+			closeNow();
+		}
+	}
+
+	private void read() {
+		ByteBuffer buffer = this.loop.readBuffer();
+		this.handling = true;
+		try {
+			for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
+				buffer.clear();
+				int n;
+				try {
+					n = this.channel.read(buffer);
+				}
+				catch (IOException ex) {
+					readFailed(ex);
+					return;
+				}
+				if (n < 0) {
+					this.decoder.endOfStream(this.deliver);
+					this.closing = true;
+					break;
+				}
+				if (n == 0) {
+					break;
+				}
+				this.state.receivedBytes(n);
+				this.decoder.decode(buffer.array(), 0, n, this.deliver);
+				if (n < buffer.capacity() || this.closing || !isOpen() || mustPause()) {
+					break;
+				}
+			}
+		}
+		finally {
+			this.handling = false;
+		}
+		if (this.flushNeeded || this.closing) {
+			this.flushNeeded = false;
+			// also closes a closing connection once everything is written
+			flush();
+		}
+		if (isOpen() && !this.closing) {
+			applyBackpressure();
+		}
+	}
+
+	private void deliver(T unit) {
+		if (this.closing || !isOpen()) {
+			// the protocol ended the connection: later units of the same read are dropped
+			return;
+		}
+		this.state.receivedMessage();
+		this.server.handle(this.state, unit);
+	}
+
+	/**
+	 * Queue bytes the handler wrote ({@link ConnectionState#write} and
+	 * {@link ConnectionState#queueOrClose} on this engine): never refused, never waits.
+	 */
+	void output(byte[] bytes) {
+		if (this.queue.append(bytes) == Offer.QUEUED_START_WRITER) {
+			flushSoon();
+		}
+	}
+
+	/** Bytes were queued and no write is under way: write them. */
+	void flushSoon() {
+		if (!this.loop.inLoop()) {
+			this.loop.execute(this.flushTask);
+		}
+		else if (this.handling) {
+			this.flushNeeded = true;
+		}
+		else {
+			flush();
+		}
+	}
+
+	private void flushIfOpen() {
+		if (isOpen()) {
+			flush();
+		}
+	}
+
+	/** Write what is queued until it is all written or the socket's buffer is full. */
+	private void flush() {
+		try {
+			while (true) {
+				if (this.writing == null) {
+					Batch batch = this.queue.poll(ConnectionState.MAX_BATCH);
+					if (batch == null) {
+						break;
+					}
+					this.writing = batch;
+					this.writeBuffer = ByteBuffer.wrap(batch.bytes());
+				}
+				this.channel.write(this.writeBuffer);
+				if (this.writeBuffer.hasRemaining()) {
+					// the peer's window is full: write again when the socket is writable
+					this.state.writeStalled();
+					setInterest(this.interest | SelectionKey.OP_WRITE);
+					return;
+				}
+				Batch done = this.writing;
+				this.writing = null;
+				this.writeBuffer = null;
+				this.state.writeResumed();
+				this.state.sent(done.bytes().length, done.messages());
+				this.queue.written(done);
+			}
+		}
+		catch (IOException ex) {
+			writeFailed(ex);
+			return;
+		}
+		if (this.closing) {
+			closeNow();
+			return;
+		}
+		setInterest(this.interest & ~SelectionKey.OP_WRITE);
+		if (!this.handling && isOpen()) {
+			applyBackpressure();
+		}
+	}
+
+	private boolean mustPause() {
+		return this.queue.bytes() >= this.maxQueuedBytes || this.budget.isSpent();
+	}
+
+	/**
+	 * Read only while the queue is under its bound and the shared budget has room; a
+	 * connection paused on the budget looks again every few tens of milliseconds.
+	 */
+	private void applyBackpressure() {
+		boolean full = this.queue.bytes() >= this.maxQueuedBytes;
+		boolean broke = !full && this.budget.isSpent();
+		setInterest(full || broke ? this.interest & ~SelectionKey.OP_READ : this.interest | SelectionKey.OP_READ);
+		if (broke) {
+			if (this.budgetPausedSince == 0) {
+				this.budgetPausedSince = System.nanoTime();
+			}
+			this.loop.waitForBudget(this);
+		}
+		else {
+			this.budgetPausedSince = 0;
+		}
+	}
+
+	/** A connection paused on the spent budget looks again. */
+	void recheckBudget(long now) {
+		if (!isOpen() || this.closing) {
+			return;
+		}
+		if (!this.budget.isSpent()) {
+			applyBackpressure();
+			return;
+		}
+		long timeout = this.server.options().writeTimeout().toNanos();
+		if (timeout > 0 && now - this.budgetPausedSince > timeout) {
+			this.server.log()
+				.error(TcpErrorKind.QUEUE_OVERFLOW,
+						"closing " + this.state.remoteAddress() + ": its output could not be queued for "
+								+ this.server.options().writeTimeout().toMillis()
+								+ " ms (the service-wide buffer budget is spent)");
+			this.state.close(CloseReason.QUEUE_OVERFLOW);
+			return;
+		}
+		this.loop.waitForBudget(this);
+	}
+
+	private void setInterest(int ops) {
+		if (ops != this.interest && this.key != null && this.key.isValid()) {
+			this.key.interestOps(ops);
+			this.interest = ops;
+		}
+	}
+
+	private void readFailed(IOException ex) {
+		if (isOpen() && !this.closing && this.state.closeReason() == null) {
+			this.server.readFailed(this.state, ex);
+		}
+		closeNow();
+	}
+
+	private void writeFailed(IOException ex) {
+		if (isOpen() && this.state.closeReason() == null) {
+			this.server.log()
+				.error(TcpErrorKind.WRITE,
+						"closing " + this.state.remoteAddress() + " after a failed write: " + ex.getMessage());
+		}
+		this.state.close(CloseReason.WRITE_FAILED);
+	}
+
+	/**
+	 * Close. On the loop's thread, after the protocol's own answer (search without
+	 * keep-alive, or an error answer), the close waits until the answer is written;
+	 * otherwise (operator, watchdog, listener stopped) it is immediate.
+	 */
+	@Override
+	public void close() {
+		if (!this.closing && isOpen() && this.loop.inLoop() && closesAfterAnswer(this.state.closeReason())) {
+			this.closing = true;
+			setInterest(this.interest & ~SelectionKey.OP_READ);
+			if (!this.handling) {
+				flush();
+			}
+			return;
+		}
+		closeNow();
+	}
+
+	void close(CloseReason reason) {
+		this.state.close(reason);
+	}
+
+	private static boolean closesAfterAnswer(CloseReason reason) {
+		return reason == CloseReason.ANSWERED || reason == CloseReason.BAD_INPUT;
+	}
+
+	private void closeNow() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			this.channel.close();
+		}
+		catch (IOException ex) {
+			// closing anyway
+		}
+		if (!this.loop.inLoop()) {
+			// the socket is released when the selector next runs
+			this.loop.wakeup();
+		}
+		// tells the server (a TcpSender) and publishes the close event
+		super.close();
+	}
+
+	@Override
+	public boolean isOpen() {
+		return !this.closed.get();
+	}
+
+	/** Queue a message's payload like a push (for users of the {@code TcpConnection}). */
+	@Override
+	public void send(Message<?> message) {
+		byte[] bytes = this.server.handler().toBytes(message.getPayload());
+		if (this.state.push(bytes) != PushResult.QUEUED) {
+			throw new MessagingException(message,
+					"Connection " + getConnectionId() + " is closed or its queue is full");
+		}
+	}
+
+	/** Not used: the event loop reads, and hands units to the handler itself. */
+	@Override
+	public Object getPayload() {
+		throw new UnsupportedOperationException("An event loop reads this connection");
+	}
+
+	@Override
+	public int getPort() {
+		return this.state.remotePort();
+	}
+
+	@Override
+	public Object getDeserializerStateKey() {
+		return this.decoder;
+	}
+
+	@Override
+	public SSLSession getSslSession() {
+		return null;
+	}
+
+	@Override
+	public void shutdownInput() throws IOException {
+		this.channel.shutdownInput();
+	}
+
+	@Override
+	public void shutdownOutput() throws IOException {
+		this.channel.shutdownOutput();
+	}
+
+}
