@@ -3,11 +3,8 @@ package dev.portico.multiconn;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import dev.portico.protocol.ChunkReader;
-import dev.portico.tcp.ConnectionHandler;
+import dev.portico.tcp.ChunkHandler;
 import dev.portico.tcp.ConnectionState;
-import dev.portico.tcp.FrameDecoder;
-import dev.portico.tcp.FrameReader;
 
 /**
  * Reads and writes decoupled through each connection's bounded outbound queue, as the
@@ -21,33 +18,13 @@ import dev.portico.tcp.FrameReader;
  * full queue refuses them. A peer that shuts down its output still gets everything queued
  * for it.
  */
-final class MulticonnHandler implements ConnectionHandler<byte[]> {
-
-	private final int maxChunkSize;
-
-	private final FrameDecoder<byte[]> chunks;
+final class MulticonnHandler extends ChunkHandler {
 
 	private final Duration writeTimeout;
 
 	MulticonnHandler(int maxChunkSize, Duration writeTimeout) {
-		this.maxChunkSize = maxChunkSize;
-		this.chunks = FrameDecoder.chunks(maxChunkSize);
+		super(maxChunkSize);
 		this.writeTimeout = writeTimeout;
-	}
-
-	@Override
-	public FrameReader<byte[]> newReader(ConnectionState connection) {
-		return new ChunkReader(this.maxChunkSize)::read;
-	}
-
-	@Override
-	public boolean runsOnEventLoop() {
-		return true;
-	}
-
-	@Override
-	public FrameDecoder<byte[]> newDecoder(ConnectionState connection) {
-		return this.chunks;
 	}
 
 	@Override
