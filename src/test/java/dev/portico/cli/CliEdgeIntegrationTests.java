@@ -33,9 +33,7 @@ class CliEdgeIntegrationTests extends ListenerTestSupport {
 
 	@DynamicPropertySource
 	static void bundles(DynamicPropertyRegistry registry) {
-		registry.add("spring.ssl.bundle.pem.server.keystore.certificate", () -> certificates.location("server.crt"));
-		registry.add("spring.ssl.bundle.pem.server.keystore.private-key", () -> certificates.location("server.key"));
-		registry.add("spring.ssl.bundle.pem.server.truststore.certificate", () -> certificates.location("ca.crt"));
+		certificates.addServerBundle(registry, "server", true);
 	}
 
 	@Test

@@ -1,7 +1,6 @@
 package dev.portico.protocol;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -78,12 +77,7 @@ class ProxyHeaderFuzzCorpusTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("seeds")
 	void shouldDecodeSeedAsItsNameSaysWhenReplayed(String name, Object expected) throws IOException {
-		byte[] data;
-		try (InputStream in = getClass().getResourceAsStream(DIR + name)) {
-			assertThat(in).as("seed %s", name).isNotNull();
-			data = in.readAllBytes();
-		}
-		Splits splits = Splits.of(data);
+		Splits splits = Splits.ofSeed(getClass(), DIR + name);
 		Outcome incremental = ProxyHeaderFuzzTests.decodeIncrementally(splits.payload(), splits);
 		Outcome whole = ProxyHeaderFuzzTests.decodeIncrementally(splits.payload(), Splits.of(new byte[] { 0 }));
 		assertThat(incremental).isEqualTo(whole);

@@ -92,12 +92,7 @@ class SearchFrameFuzzCorpusTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("seeds")
 	void shouldDecodeSeedAsItsNameSaysWhenReplayed(String name, Object expected) throws IOException {
-		byte[] data;
-		try (InputStream in = getClass().getResourceAsStream(DIR + name)) {
-			assertThat(in).as("seed %s", name).isNotNull();
-			data = in.readAllBytes();
-		}
-		Splits splits = Splits.of(data);
+		Splits splits = Splits.ofSeed(getClass(), DIR + name);
 		Outcome incremental = SearchFrameFuzzTests.decodeIncrementally(splits.payload(), splits);
 		Outcome whole = SearchFrameFuzzTests.decodeWhole(splits.payload());
 		assertThat(whole).isEqualTo(incremental);

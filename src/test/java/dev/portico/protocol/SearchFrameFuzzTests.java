@@ -317,6 +317,14 @@ class SearchFrameFuzzTests {
 	 */
 	record Splits(int[] sizes, byte[] payload) {
 
+		/** The splits of a seed file of a fuzz corpus on the test class path. */
+		static Splits ofSeed(Class<?> test, String resource) throws IOException {
+			try (InputStream in = test.getResourceAsStream(resource)) {
+				assertThat(in).as("seed %s", resource).isNotNull();
+				return of(in.readAllBytes());
+			}
+		}
+
 		static Splits of(byte[] data) {
 			if (data.length == 0) {
 				return new Splits(new int[0], data);

@@ -104,7 +104,11 @@ class FailedLoginLoadIntegrationTests {
 		assertThat(unauthorized + throttled).isEqualTo(ATTEMPTS);
 		// 10 at once, then 10 a minute: at most a couple more within these seconds
 		assertThat(unauthorized).isBetween(10L, 13L);
-		assertThat(cpu / statuses.size()).as("CPU per failed login").isLessThan(bcryptCpuNanos() / 2);
+		// the server's own request threads: the JVM's total also holds this test's
+		// client,
+		// its JIT and GC, which vary with the machine's load
+		assertThat(server / statuses.size()).as("CPU per failed login in the server's request threads")
+			.isLessThan(bcryptCpuNanos() / 2);
 	}
 
 	/** Health latencies in ms, one request every 100 ms. */

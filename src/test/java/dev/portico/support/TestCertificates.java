@@ -21,6 +21,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -74,6 +75,20 @@ public final class TestCertificates {
 	/** The file {@code name} as a Spring resource location. */
 	public String location(String name) {
 		return "file:" + path(name);
+	}
+
+	/**
+	 * Adds a PEM SSL bundle named {@code bundle} with the server's certificate and key
+	 * and, with {@code trustCa}, the test CA as its trust store (for client
+	 * certificates).
+	 */
+	public void addServerBundle(DynamicPropertyRegistry registry, String bundle, boolean trustCa) {
+		String prefix = "spring.ssl.bundle.pem." + bundle;
+		registry.add(prefix + ".keystore.certificate", () -> location("server.crt"));
+		registry.add(prefix + ".keystore.private-key", () -> location("server.key"));
+		if (trustCa) {
+			registry.add(prefix + ".truststore.certificate", () -> location("ca.crt"));
+		}
 	}
 
 	/** A client context that trusts the test CA and presents no certificate. */

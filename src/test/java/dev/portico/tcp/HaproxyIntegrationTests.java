@@ -59,9 +59,7 @@ class HaproxyIntegrationTests {
 
 	@DynamicPropertySource
 	static void bundles(DynamicPropertyRegistry registry) {
-		TestCertificates certificates = TestCertificates.get();
-		registry.add("spring.ssl.bundle.pem.server.keystore.certificate", () -> certificates.location("server.crt"));
-		registry.add("spring.ssl.bundle.pem.server.keystore.private-key", () -> certificates.location("server.key"));
+		TestCertificates.get().addServerBundle(registry, "server", false);
 	}
 
 	@AfterEach

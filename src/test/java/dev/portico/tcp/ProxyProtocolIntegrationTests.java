@@ -65,9 +65,7 @@ class ProxyProtocolIntegrationTests extends ListenerTestSupport {
 
 	@DynamicPropertySource
 	static void bundles(DynamicPropertyRegistry registry) {
-		TestCertificates certificates = TestCertificates.get();
-		registry.add("spring.ssl.bundle.pem.server.keystore.certificate", () -> certificates.location("server.crt"));
-		registry.add("spring.ssl.bundle.pem.server.keystore.private-key", () -> certificates.location("server.key"));
+		TestCertificates.get().addServerBundle(registry, "server", false);
 	}
 
 	@ParameterizedTest

@@ -44,9 +44,7 @@ class TlsInteropIntegrationTests extends ListenerTestSupport {
 
 	@DynamicPropertySource
 	static void bundles(DynamicPropertyRegistry registry) {
-		registry.add("spring.ssl.bundle.pem.server.keystore.certificate", () -> certificates.location("server.crt"));
-		registry.add("spring.ssl.bundle.pem.server.keystore.private-key", () -> certificates.location("server.key"));
-		registry.add("spring.ssl.bundle.pem.server.truststore.certificate", () -> certificates.location("ca.crt"));
+		certificates.addServerBundle(registry, "server", true);
 	}
 
 	@Test

@@ -52,11 +52,8 @@ class EdgeApiTests {
 	@DynamicPropertySource
 	static void bundles(DynamicPropertyRegistry registry) {
 		TestCertificates certificates = TestCertificates.get();
-		registry.add("spring.ssl.bundle.pem.server.keystore.certificate", () -> certificates.location("server.crt"));
-		registry.add("spring.ssl.bundle.pem.server.keystore.private-key", () -> certificates.location("server.key"));
-		registry.add("spring.ssl.bundle.pem.server.truststore.certificate", () -> certificates.location("ca.crt"));
-		registry.add("spring.ssl.bundle.pem.keyless.keystore.certificate", () -> certificates.location("server.crt"));
-		registry.add("spring.ssl.bundle.pem.keyless.keystore.private-key", () -> certificates.location("server.key"));
+		certificates.addServerBundle(registry, "server", true);
+		certificates.addServerBundle(registry, "keyless", false);
 	}
 
 	@AfterEach
