@@ -49,17 +49,6 @@ if [ -z "$build_image" ] || [ -z "$runtime_image" ]; then
   fail "no BUILD_IMAGE / RUNTIME_IMAGE defaults in the Dockerfile"
 fi
 
-available() {   # the image is here, or can be pulled
-  "$engine" image inspect "$1" >/dev/null 2>&1 && return 0
-  echo "pulling $1"
-  local out
-  if out=$(timeout "${PULL_TIMEOUT:-120}" "$engine" pull -q "$1" 2>&1); then
-    return 0
-  fi
-  echo "cannot pull $1: $(printf '%s\n' "$out" | tail -n 1)"
-  return 1
-}
-
 base=${BASE_IMAGES:-auto}
 case "$base" in
   auto | public)

@@ -5,7 +5,8 @@
 #   deploy/container/install-podman.sh
 #
 # Packages (only those missing): podman, runc, debootstrap (local base images), prometheus
-# (deploy/container/prometheus-check.sh), python3-yaml, curl.
+# (deploy/container/prometheus-check.sh), python3-yaml, curl; docker-compose and CNI's dnsname
+# plugin (containers find each other by name) for test.sh --cluster.
 # Configuration: /etc/containers/containers.conf.d/50-portico.conf, a drop-in read after
 # containers.conf, so nothing of the machine's own file is overwritten:
 #   runtime = "runc"        the runtime tested on these machines (cgroup v1, no systemd)
@@ -19,7 +20,8 @@ set -euo pipefail
 command -v apt-get >/dev/null || { echo "install-podman.sh: needs apt-get (Debian)" >&2; exit 1; }
 
 missing=()
-for pkg in podman runc debootstrap prometheus python3-yaml curl; do
+for pkg in podman runc debootstrap prometheus python3-yaml curl docker-compose \
+    golang-github-containernetworking-plugin-dnsname; do
   dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -39,6 +39,18 @@ print(ET.parse(sys.argv[1]).getroot().find("m:version", ns).text.strip())
 PY
 }
 
+# available IMAGE: the image is here, or can be pulled within PULL_TIMEOUT seconds (120).
+available() {
+  "$engine" image inspect "$1" >/dev/null 2>&1 && return 0
+  echo "pulling $1"
+  local out
+  if out=$(timeout "${PULL_TIMEOUT:-120}" "$engine" pull -q "$1" 2>&1); then
+    return 0
+  fi
+  echo "cannot pull $1: $(printf '%s\n' "$out" | tail -n 1)"
+  return 1
+}
+
 # An image's size in MB (10^6 bytes, as podman and docker print it).
 image_mb() {
   "$engine" image inspect --format '{{.Size}}' "$1" | awk '{ printf "%.0f", $1 / 1000000 }'

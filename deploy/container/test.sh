@@ -4,6 +4,7 @@
 #
 #   deploy/container/test.sh [--image TAG]     (default portico:<version in pom.xml>;
 #                                               build it first: deploy/container/build.sh)
+#   deploy/container/test.sh --cluster [--image TAG]
 #
 # Every container runs with a read-only root filesystem, a tmpfs on /tmp, no capabilities, no
 # privilege escalation, a memory limit, the image's own (non-root) user and a new named volume
@@ -30,10 +31,16 @@
 # With podman the HEALTHCHECK runs through `podman healthcheck run`; with docker, the
 # image's HEALTHCHECK command runs through `docker exec`.
 #
-# Modes: only the single-instance checks above exist today. A mode for the compose file's
-# `cluster` profile (Redis, three replicas behind HAProxy) is to be added as an option
-# dispatching to its own function beside run_single, reusing start_container, host_port and
-# wait_healthy (lib.sh), run_healthcheck and stop_container.
+# --cluster runs the compose file's `cluster` profile instead (Redis, three replicas in cluster
+# mode, HAProxy in front with send-proxy-v2) with docker-compose (Debian's 1.29; against
+# podman's API socket, which it starts for the run), on free host ports, with the Redis and
+# HAProxy images of deploy/container/cluster-images.sh (local ones from Debian packages when
+# the public ones cannot be pulled), and checks through HAProxy: all three replicas in
+# GET /api/cluster; an index entry written through the API answered on search connections to
+# every replica; the connection view showing each client's own address (PROXY protocol); a
+# push made through one replica reaching a connection held by another; a broadcast reaching
+# every connection exactly once; echo. Then `down -v`. With podman, container names resolve
+# through CNI's dnsname plugin (golang-github-containernetworking-plugin-dnsname).
 #
 # Environment: CONTAINER_ENGINE, TEST_START_TIMEOUT (120 s), TEST_DRAIN_TIMEOUT (5 s: Portico's
 # default portico.drain-timeout), TEST_KEEP=1 keeps the containers and the volume.
@@ -46,11 +53,12 @@ set -euo pipefail
 
 usage() { sed -n '2,/^$/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 image=
+mode=single
 while [ $# -gt 0 ]; do
   case "$1" in
     --image) image=${2:?--image needs a tag}; shift 2 ;;
     -h | --help) usage; exit 0 ;;
-    --cluster) echo "--cluster is not there yet: it comes with cluster mode (see 'Modes' at the top of deploy/container/test.sh)" >&2; exit 2 ;;
+    --cluster) mode=cluster; shift ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
@@ -67,6 +75,8 @@ prefix=portico-test-$$
 volume=$prefix-data
 work=$(mktemp -d "${TMPDIR:-/tmp}/$prefix.XXXXXX")
 containers=()
+compose=()          # the docker-compose command of a --cluster run, for `down`
+service_pid=        # podman's API service, started for a --cluster run
 failures=0
 figures=$work/figures   # a file: checks run in subshells
 
@@ -78,8 +88,15 @@ cleanup() {
     for c in "${containers[@]}"; do
       "$engine" rm -f "$c" >/dev/null 2>&1 || true
     done
+    if [ "${#compose[@]}" -gt 0 ]; then
+      "${compose[@]}" down -v --timeout 40 >"$work/compose-down.log" 2>&1 || cat "$work/compose-down.log" >&2
+    fi
     "$engine" volume rm -f "$volume" >/dev/null 2>&1 || true
     rm -rf "$work"
+  fi
+  if [ -n "$service_pid" ]; then
+    kill "$service_pid" 2>/dev/null || true
+    wait "$service_pid" 2>/dev/null || true
   fi
   exit "$rc"
 }
@@ -241,9 +258,100 @@ run_single() {
   check "SIGTERM stop within drain timeout ${drain_timeout}s + 5s" stop_container "$b"
 }
 
+# --- The compose cluster profile ------------------------------------------------------------
+free_ports() {   # free_ports N: N free TCP ports of 127.0.0.1
+  python3 - "$1" <<'PY'
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+PY
+}
+
+run_cluster() {
+  command -v docker-compose >/dev/null || fail "--cluster needs docker-compose (apt-get install docker-compose)"
+  local images_line
+  step "Redis and HAProxy images (deploy/container/cluster-images.sh)"
+  "$root/deploy/container/cluster-images.sh" | tee "$work/cluster-images.log" | sed 's/^/   /'
+  images_line=$(tail -n 1 "$work/cluster-images.log")
+  local redis_image haproxy_image
+  redis_image=$(sed -n 's/.*REDIS_IMAGE=\([^ ]*\).*/\1/p' <<<"$images_line")
+  haproxy_image=$(sed -n 's/.*HAPROXY_IMAGE=\([^ ]*\).*/\1/p' <<<"$images_line")
+  if [ -z "$redis_image" ] || [ -z "$haproxy_image" ]; then fail "cluster-images.sh printed no images"; fi
+
+  if [ "$engine" = podman ]; then
+    if [ "$(podman info --format '{{.Host.NetworkBackend}}' 2>/dev/null)" = cni ] \
+      && ! [ -x /usr/lib/cni/dnsname ] && ! [ -x /usr/libexec/cni/dnsname ]; then
+      fail "containers cannot find each other by name: podman's CNI networks need the dnsname plugin" \
+        "(apt-get install golang-github-containernetworking-plugin-dnsname)"
+    fi
+    local socket=$work/podman.sock
+    podman system service --time=0 "unix://$socket" >"$work/podman-service.log" 2>&1 &
+    service_pid=$!
+    local waited=0
+    until [ -S "$socket" ]; do
+      [ "$waited" -lt 100 ] || fail "podman system service did not open $socket"
+      sleep 0.1; waited=$((waited + 1))
+    done
+    export DOCKER_HOST=unix://$socket
+  fi
+
+  local http echo multi search
+  read -r http echo multi search < <(free_ports 4)
+  export CLUSTER_HTTP_PORT=$http CLUSTER_ECHO_PORT=$echo CLUSTER_MULTICONN_PORT=$multi CLUSTER_SEARCH_PORT=$search
+  export PORTICO_IMAGE=$image REDIS_IMAGE=$redis_image HAPROXY_IMAGE=$haproxy_image
+  export PORTICO_API_PASSWORD=cluster-$$-$RANDOM
+  compose=(docker-compose --project-name "$prefix" --file "$root/docker-compose.yml" --profile cluster)
+  step "docker-compose --profile cluster up: Redis, portico-1..3, HAProxy ($PORTICO_IMAGE, $REDIS_IMAGE, $HAPROXY_IMAGE)"
+  local up_at
+  up_at=$(now)
+  "${compose[@]}" up -d --no-build redis portico-1 portico-2 portico-3 haproxy >"$work/compose-up.log" 2>&1 \
+    || { cat "$work/compose-up.log" >&2; fail "docker-compose up failed"; }
+  local api=http://127.0.0.1:$http user=admin:$PORTICO_API_PASSWORD
+  check "three replicas in GET /api/cluster through HAProxy" \
+    python3 "$root/deploy/container/probe.py" cluster-ready --api "$api" --user "$user" --replicas 3 \
+    --timeout "$start_timeout"
+  echo "cluster: three replicas in the view $(since "$up_at")s after docker-compose up" >>"$figures"
+  check "echo through HAProxy" python3 -c '
+import socket, sys
+with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10) as s:
+    s.sendall(b"hello, cluster")
+    s.shutdown(socket.SHUT_WR)
+    got = b""
+    while len(got) < 14:
+        part = s.recv(64)
+        if not part:
+            break
+        got += part
+print(repr(got)); sys.exit(got != b"hello, cluster")' "$echo"
+  check "an index write answered by every replica's search port" \
+    python3 "$root/deploy/container/probe.py" cluster-search --api "$api" --user "$user" \
+    --host 127.0.0.1 --port "$search" --replicas 3
+  # Straight to HAProxy's container address (no port-forwarding NAT on the way), so the
+  # address HAProxy sees is the client socket's own, and the view must show exactly that.
+  local haproxy_ip
+  haproxy_ip=$("$engine" inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' \
+    "$("${compose[@]}" ps -q haproxy)" | awk '{ print $1 }')
+  [ -n "$haproxy_ip" ] || fail "no address for the HAProxy container"
+  check "connections through HAProxy: view, cross-replica push, broadcast" \
+    python3 "$root/deploy/container/probe.py" cluster-connections --api "$api" --user "$user" \
+    --host "$haproxy_ip" --port 65433 --replicas 3
+  local down_at
+  down_at=$(now)
+  "${compose[@]}" down -v --timeout 40 >"$work/compose-down.log" 2>&1 \
+    || { cat "$work/compose-down.log" >&2; failures=$((failures + 1)); }
+  compose=()
+  echo "cluster: docker-compose down -v in $(since "$down_at")s" >>"$figures"
+}
+
 started=$(now)
-check_image
-run_single
+if [ "$mode" = cluster ]; then
+  run_cluster
+else
+  check_image
+  run_single
+fi
 echo "== figures ($engine)"
 sed 's/^/   /' "$figures"
 echo "container checks: $failures failed, $(since "$started")s"
