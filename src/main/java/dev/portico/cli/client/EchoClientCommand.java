@@ -7,46 +7,35 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import dev.portico.cli.support.CliException;
 import dev.portico.cli.support.Endpoints;
 import dev.portico.cli.support.ExitCode;
-import dev.portico.cli.support.ServerAddress;
-import dev.portico.cli.support.Timeout;
+import dev.portico.cli.support.TextArgument;
 import dev.portico.cli.support.TlsOptions;
 import dev.portico.protocol.DefaultPorts;
 
 /** The tutorial echo client: sends TEXT and prints what the server sends back. */
 @Command(name = "echo", mixinStandardHelpOptions = true, showDefaultValues = true,
 		description = "Send TEXT to an echo listener and print what comes back.")
-public class EchoClientCommand implements Callable<Integer> {
+public class EchoClientCommand extends ListenerClient {
 
-	@Spec
-	CommandSpec spec;
-
-	@Mixin
-	ServerAddress server = new ServerAddress(DefaultPorts.ECHO);
-
-	@Mixin
-	Timeout timeout = new Timeout(Duration.ofSeconds(5));
+	public EchoClientCommand() {
+		super(DefaultPorts.ECHO, Duration.ofSeconds(5));
+	}
 
 	@Mixin
 	TlsOptions tls = new TlsOptions();
 
-	@Parameters(paramLabel = "TEXT", arity = "1..*", description = "Text to send (several words are joined by spaces).")
-	List<String> text;
+	@Mixin
+	TextArgument text = new TextArgument();
 
 	@Override
 	public Integer call() {
-		byte[] sent = String.join(" ", this.text).getBytes(StandardCharsets.UTF_8);
+		byte[] sent = this.text.bytes();
 		String target = this.server.describe();
 		byte[] received = new byte[sent.length];
 		int total = 0;

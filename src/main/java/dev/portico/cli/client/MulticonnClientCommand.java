@@ -16,19 +16,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import dev.portico.cli.support.CliException;
 import dev.portico.cli.support.Endpoints;
 import dev.portico.cli.support.ExitCode;
-import dev.portico.cli.support.ServerAddress;
-import dev.portico.cli.support.Timeout;
 import dev.portico.cli.support.TlsChannel;
 import dev.portico.cli.support.TlsOptions;
 import dev.portico.protocol.DefaultPorts;
@@ -39,21 +34,16 @@ import dev.portico.protocol.DefaultPorts;
  */
 @Command(name = "multiconn", mixinStandardHelpOptions = true, showDefaultValues = true,
 		description = "Open N non-blocking connections; each sends two messages and closes after the echo.")
-public class MulticonnClientCommand implements Callable<Integer> {
+public class MulticonnClientCommand extends ListenerClient {
 
 	static final List<String> MESSAGES = List.of("Message 1 from client.", "Message 2 from client.");
 
-	@Spec
-	CommandSpec spec;
-
-	@Mixin
-	ServerAddress server = new ServerAddress(DefaultPorts.MULTICONN);
+	public MulticonnClientCommand() {
+		super(DefaultPorts.MULTICONN, Duration.ofSeconds(10));
+	}
 
 	@Option(names = "--conns", defaultValue = "2", description = "Number of connections.")
 	int conns;
-
-	@Mixin
-	Timeout timeout = new Timeout(Duration.ofSeconds(10));
 
 	@Mixin
 	TlsOptions tls = new TlsOptions();

@@ -7,13 +7,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,8 +19,6 @@ import dev.portico.cli.support.CliException;
 import dev.portico.cli.support.Endpoints;
 import dev.portico.cli.support.ExitCode;
 import dev.portico.cli.support.SearchRequests;
-import dev.portico.cli.support.ServerAddress;
-import dev.portico.cli.support.Timeout;
 import dev.portico.cli.support.TlsOptions;
 import dev.portico.protocol.DefaultPorts;
 import dev.portico.protocol.SearchFrameDecoder;
@@ -38,18 +33,13 @@ import dev.portico.protocol.SearchProtocolException;
 		description = { "Send one request to a search listener and print the answer.",
 				"'search VALUE' sends a JSON search request; any other ACTION sends a binary request",
 				"whose content is ACTION followed by VALUE." })
-public class SearchClientCommand implements Callable<Integer> {
+public class SearchClientCommand extends ListenerClient {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	@Spec
-	CommandSpec spec;
-
-	@Mixin
-	ServerAddress server = new ServerAddress(DefaultPorts.SEARCH);
-
-	@Mixin
-	Timeout timeout = new Timeout(Duration.ofSeconds(5));
+	public SearchClientCommand() {
+		super(DefaultPorts.SEARCH, Duration.ofSeconds(5));
+	}
 
 	@Mixin
 	TlsOptions tls = new TlsOptions();

@@ -6,18 +6,13 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import dev.portico.cli.support.Endpoints;
 import dev.portico.cli.support.ExitCode;
-import dev.portico.cli.support.ServerAddress;
+import dev.portico.cli.support.TextArgument;
 import dev.portico.cli.support.Timeout;
 import dev.portico.protocol.DefaultPorts;
 
@@ -27,26 +22,21 @@ import dev.portico.protocol.DefaultPorts;
  */
 @Command(name = "udp", mixinStandardHelpOptions = true, showDefaultValues = true,
 		description = "Send TEXT as one datagram and print the reply.")
-public class UdpClientCommand implements Callable<Integer> {
+public class UdpClientCommand extends ListenerClient {
 
 	/** The largest UDP payload over IPv4. */
 	static final int MAX_DATAGRAM = 65507;
 
-	@Spec
-	CommandSpec spec;
+	public UdpClientCommand() {
+		super(DefaultPorts.UDP, Duration.ofSeconds(2));
+	}
 
 	@Mixin
-	ServerAddress server = new ServerAddress(DefaultPorts.UDP);
-
-	@Mixin
-	Timeout timeout = new Timeout(Duration.ofSeconds(2));
-
-	@Parameters(paramLabel = "TEXT", arity = "1..*", description = "Text to send (several words are joined by spaces).")
-	List<String> text;
+	TextArgument text = new TextArgument();
 
 	@Override
 	public Integer call() {
-		byte[] sent = String.join(" ", this.text).getBytes(StandardCharsets.UTF_8);
+		byte[] sent = this.text.bytes();
 		String target = this.server.describe();
 		try (DatagramSocket socket = new DatagramSocket()) {
 			// Connected, so that an ICMP "port unreachable" surfaces as an exception, not
