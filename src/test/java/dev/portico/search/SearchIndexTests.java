@@ -101,6 +101,33 @@ class SearchIndexTests {
 	}
 
 	@Test
+	void shouldKeepTheFilesPermissionsWhenWriting() throws IOException {
+		Path file = indexFile(DEFAULT_INDEX);
+		Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+		SearchIndex index = new SearchIndex(file);
+
+		assertThat(index.put("neo", "There is no spoon.")).isTrue();
+
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+		assertThat(new SearchIndex(file).all()).containsEntry("neo", "There is no spoon.");
+	}
+
+	@Test
+	void shouldWriteThroughASymbolicLinkAndKeepTheLink() throws IOException {
+		Path real = Files.createDirectories(this.directory.resolve("real")).resolve("index.json");
+		Files.writeString(real, DEFAULT_INDEX, StandardCharsets.UTF_8);
+		Path link = Files.createSymbolicLink(this.directory.resolve("search-index.json"), real);
+		SearchIndex index = new SearchIndex(link);
+
+		assertThat(index.put("neo", "There is no spoon.")).isTrue();
+
+		assertThat(Files.isSymbolicLink(link)).isTrue();
+		assertThat(Files.readSymbolicLink(link)).isEqualTo(real);
+		assertThat(new SearchIndex(real).all()).containsEntry("neo", "There is no spoon.");
+		assertThat(Files.exists(real.resolveSibling("index.json.tmp"))).isFalse();
+	}
+
+	@Test
 	void shouldWriteTheSameBytesWhenRewritingTheShippedFormat() throws IOException {
 		Path file = indexFile(DEFAULT_INDEX);
 		SearchIndex index = new SearchIndex(file);
