@@ -18,6 +18,7 @@ import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessagingException;
 
+import dev.portico.protocol.ProxyProtocolException;
 import dev.portico.tcp.OutboundQueue.Batch;
 import dev.portico.tcp.OutboundQueue.Offer;
 
@@ -86,6 +87,9 @@ final class LoopConnection<T> extends TcpConnectionSupport {
 
 	private long budgetPausedSince;
 
+	/** The PROXY protocol header while it is being read; null before and after. */
+	private ConnectionSetup.HeaderReader header;
+
 	LoopConnection(SocketChannel channel, EventLoop loop, TcpServer<T> server, String factoryName) {
 		super(channel.socket(), true, false, server.shared().eventPublisher(), factoryName);
 		this.channel = channel;
@@ -118,12 +122,43 @@ final class LoopConnection<T> extends TcpConnectionSupport {
 			return;
 		}
 		publishConnectionOpenEvent();
+		ConnectionSetup setup = this.server.setup();
+		if (setup != null && !startSetup(setup)) {
+			closeNow();
+			return;
+		}
 		try {
 			this.key = this.loop.register(this.channel, this);
 		}
 		catch (ClosedChannelException ex) {
 			closeNow();
 		}
+	}
+
+	/**
+	 * Starts setting the connection up on the loop, as {@link ConnectionSetup} does on a
+	 * connection's own thread: the PROXY header comes first, if the listener reads one.
+	 * @return whether it goes on
+	 */
+	private boolean startSetup(ConnectionSetup setup) {
+		if (setup.readsProxyHeader()) {
+			this.state.setupPhase(ConnectionSetup.Phase.PROXY_HEADER);
+			try {
+				this.header = setup.headerReader(this.state, this.channel.socket().getInetAddress());
+			}
+			catch (ConnectionSetup.Refused ex) {
+				setup.refused(this.state, ex);
+				return false;
+			}
+			return true;
+		}
+		return setUpDone();
+	}
+
+	/** The connection is set up: it joins the open connections, its handler reads. */
+	private boolean setUpDone() {
+		this.state.setupPhase(null);
+		return this.server.setUpDone(this.state);
 	}
 
 	/** The selector found this connection readable or writable. */
@@ -163,15 +198,14 @@ final class LoopConnection<T> extends TcpConnectionSupport {
 					return;
 				}
 				if (n < 0) {
-					this.decoder.endOfStream(this.deliver);
+					inputEnded();
 					this.closing = true;
 					break;
 				}
 				if (n == 0) {
 					break;
 				}
-				this.state.receivedBytes(n);
-				this.decoder.decode(buffer.array(), 0, n, this.deliver);
+				received(buffer.array(), n);
 				if (n < buffer.capacity() || this.closing || !isOpen() || mustPause()) {
 					break;
 				}
@@ -187,6 +221,72 @@ final class LoopConnection<T> extends TcpConnectionSupport {
 		}
 		if (isOpen() && !this.closing) {
 			applyBackpressure();
+		}
+	}
+
+	/** Bytes read from the socket. */
+	private void received(byte[] bytes, int length) {
+		if (this.header != null) {
+			readHeader(bytes, length);
+		}
+		else {
+			application(bytes, 0, length);
+		}
+	}
+
+	/**
+	 * The PROXY header's bytes and what follows it, in any split: once the header is
+	 * whole, the peer is known and admitted by its address, and the bytes past the header
+	 * are payload.
+	 */
+	private void readHeader(byte[] bytes, int length) {
+		ConnectionSetup setup = this.server.setup();
+		int payload;
+		try {
+			payload = this.header.feed(bytes, 0, length);
+		}
+		catch (ConnectionSetup.Refused ex) {
+			setup.refused(this.state, ex);
+			return;
+		}
+		catch (ProxyProtocolException ex) {
+			setup.headerRefused(this.state, ex);
+			return;
+		}
+		if (payload < 0) {
+			return;
+		}
+		byte[] held = this.header.heldPayload();
+		this.header = null;
+		if (!this.server.admitAddress(this.state) || !setUpDone()) {
+			return;
+		}
+		if (held.length > 0) {
+			application(held, 0, held.length);
+		}
+		if (payload < length && isOpen()) {
+			application(bytes, payload, length - payload);
+		}
+	}
+
+	/** Payload bytes: counted, then decoded into units for the handler. */
+	private void application(byte[] bytes, int offset, int length) {
+		this.state.receivedBytes(length);
+		this.decoder.decode(bytes, offset, length, this.deliver);
+	}
+
+	/** The peer ended its output. */
+	private void inputEnded() {
+		if (this.header == null) {
+			this.decoder.endOfStream(this.deliver);
+			return;
+		}
+		try {
+			// a peer that leaves without a byte is closed quietly
+			this.header.endOfStream();
+		}
+		catch (ProxyProtocolException ex) {
+			this.server.setup().headerRefused(this.state, ex);
 		}
 	}
 
@@ -323,7 +423,12 @@ final class LoopConnection<T> extends TcpConnectionSupport {
 
 	private void readFailed(IOException ex) {
 		if (isOpen() && !this.closing && this.state.closeReason() == null) {
-			this.server.readFailed(this.state, ex);
+			if (this.header != null) {
+				this.server.setup().headerReadFailed(this.state, ex);
+			}
+			else {
+				this.server.readFailed(this.state, ex);
+			}
 		}
 		closeNow();
 	}

@@ -40,6 +40,13 @@ class TcpEngineIntegrationTests extends ListenerTestSupport {
 	}
 
 	@Test
+	void shouldServeListenersReadingAProxyHeaderOnTheEventLoop() {
+		Listener proxied = start("engine-proxy",
+				Keys.of("echo", 0, "bind", Sockets.LOOPBACK, "proxy-protocol", "optional"));
+		assertThat(((TcpServer<?>) proxied.runtime()).engine()).isEqualTo(TcpEngine.EVENT_LOOP);
+	}
+
+	@Test
 	void shouldServeOnThreadsWhenAFlowMayBlock() {
 		Listener tapped = start("engine-tapped",
 				Keys.of("echo", 0, "bind", Sockets.LOOPBACK, "inbound-channel", "engineTap"));
