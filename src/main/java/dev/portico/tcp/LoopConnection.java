@@ -10,6 +10,8 @@ import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 
@@ -244,6 +246,10 @@ final class LoopConnection<T> extends TcpConnectionSupport {
 						n = this.channel.read(buffer);
 					}
 				}
+				catch (SSLException ex) {
+					tlsFailed(ex);
+					return;
+				}
 				catch (IOException ex) {
 					readFailed(ex);
 					return;
@@ -262,7 +268,7 @@ final class LoopConnection<T> extends TcpConnectionSupport {
 				else {
 					received(buffer.array(), n);
 				}
-				if (n < room || this.closing || !isOpen() || mustPause()) {
+				if (n < room || this.closing || !isOpen() || mustPause() || handshakeWaits()) {
 					break;
 				}
 			}
@@ -477,6 +483,9 @@ final class LoopConnection<T> extends TcpConnectionSupport {
 				// the handshake's records are written: it goes on
 				setInterest(this.interest & ~SelectionKey.OP_WRITE);
 				tlsReceived();
+				if (!this.handling && isOpen() && !this.closing) {
+					applyBackpressure();
+				}
 				return;
 			}
 			while (true) {
@@ -524,6 +533,15 @@ final class LoopConnection<T> extends TcpConnectionSupport {
 		}
 	}
 
+	/**
+	 * The handshake's records wait for the socket: read nothing more until they are
+	 * written, so that the peer's records cannot pile up unread (once established, the
+	 * outbound queue's bound does this).
+	 */
+	private boolean handshakeWaits() {
+		return this.tls != null && !this.tls.established() && this.tls.hasOutput();
+	}
+
 	private boolean mustPause() {
 		return this.queue.bytes() >= this.maxQueuedBytes || this.budget.isSpent();
 	}
@@ -533,7 +551,7 @@ final class LoopConnection<T> extends TcpConnectionSupport {
 	 * connection paused on the budget looks again every few tens of milliseconds.
 	 */
 	private void applyBackpressure() {
-		boolean full = this.queue.bytes() >= this.maxQueuedBytes;
+		boolean full = this.queue.bytes() >= this.maxQueuedBytes || handshakeWaits();
 		boolean broke = !full && this.budget.isSpent();
 		setInterest(full || broke ? this.interest & ~SelectionKey.OP_READ : this.interest | SelectionKey.OP_READ);
 		if (broke) {

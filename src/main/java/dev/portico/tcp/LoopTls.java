@@ -37,6 +37,9 @@ final class LoopTls {
 
 	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
+	/** The most records' worth of bytes held unread. */
+	private static final int MAX_RECORDS_HELD = 4;
+
 	private final SSLEngine engine;
 
 	private final SocketChannel channel;
@@ -102,9 +105,18 @@ final class LoopTls {
 		return this.engine.getSession();
 	}
 
-	/** Room for the next read, made if there is none. */
-	int room() {
+	/**
+	 * Room for the next read, made if there is none: up to a few records, which is all a
+	 * peer can have in flight while its records are unwrapped as they arrive (reading
+	 * stops while records of ours wait for the socket).
+	 * @throws SSLException if unread records would need more
+	 */
+	int room() throws SSLException {
 		if (!this.netIn.hasRemaining()) {
+			if (this.netIn.capacity() >= MAX_RECORDS_HELD * this.engine.getSession().getPacketBufferSize()) {
+				throw new SSLException("more than " + this.netIn.capacity() + " bytes of TLS records arrived"
+						+ " unread: the peer sends without waiting for the handshake");
+			}
 			this.netIn = grow(this.netIn, true);
 		}
 		return this.netIn.remaining();
