@@ -4,12 +4,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -26,11 +28,15 @@ import dev.portico.tcp.TlsContexts.ServerTls;
 import static dev.portico.listener.Throwables.rootMessage;
 
 /**
- * What a connection of an edge-ready listener goes through on its own thread before its
- * handler reads a byte: the PROXY protocol header (within {@code frame-timeout}, as a
- * balancer sends it, before anything else), admission by the client's address (known only
- * now), then the TLS handshake (within {@code ssl.handshake-timeout}). The watchdog times
- * each step ({@link Phase}) and closes a connection that overstays.
+ * What a connection of an edge-ready listener goes through before its handler reads a
+ * byte: the PROXY protocol header (within {@code frame-timeout}, as a balancer sends it,
+ * before anything else), admission by the client's address (known only now), then the TLS
+ * handshake (within {@code ssl.handshake-timeout}). The watchdog times each step
+ * ({@link Phase}) and closes a connection that overstays. {@link #run} does it all on the
+ * connection's own thread (the threaded engine); an event loop drives the same steps
+ * without blocking ({@link LoopConnection}) through the same rules: the
+ * {@link HeaderReader}, the engines of {@link #newEngine()}, and the same failure
+ * reports, counted and logged once.
  *
  * <p>
  * Bytes read past the header (the client's first payload, or its TLS ClientHello) are
@@ -136,20 +142,17 @@ final class ConnectionSetup {
 			return new Transport(tls.getInputStream(), tls.getOutputStream(), tls);
 		}
 		catch (Refused ex) {
-			fail(state, TcpErrorKind.PROXY_PROTOCOL, CloseReason.PROXY_PROTOCOL, ex.getMessage());
+			refused(state, ex);
 		}
 		catch (ProxyProtocolException ex) {
-			fail(state, TcpErrorKind.PROXY_PROTOCOL, CloseReason.PROXY_PROTOCOL,
-					"closing " + state.remoteAddress() + ": PROXY protocol header refused: " + ex.getMessage());
+			headerRefused(state, ex);
 		}
 		catch (IOException | RuntimeException ex) {
 			if (phase == Phase.TLS_HANDSHAKE) {
-				fail(state, TcpErrorKind.TLS, CloseReason.TLS,
-						"closing " + state.remoteAddress() + ": TLS handshake failed: " + rootMessage(ex));
+				tlsFailed(state, ex);
 			}
 			else {
-				fail(state, TcpErrorKind.READ, null, "connection " + state.remoteAddress()
-						+ " ended while its PROXY protocol header was read: " + rootMessage(ex));
+				headerReadFailed(state, ex);
 			}
 		}
 		return null;
@@ -162,52 +165,43 @@ final class ConnectionSetup {
 	 */
 	private byte[] readProxyHeader(ConnectionState state, Socket socket, InputStream in)
 			throws IOException, ProxyProtocolException, Refused {
-		String balancer = state.remoteAddress();
-		boolean trusted = isTrusted(socket);
-		if (!trusted && this.proxyProtocol == ProxyProtocol.REQUIRED) {
-			throw new Refused("closing " + balancer + ": it is not in proxy-trusted-from (" + trustedFrom()
-					+ ") and this listener requires a PROXY protocol header");
-		}
-		ProxyHeaderDecoder decoder = new ProxyHeaderDecoder();
+		HeaderReader reader = headerReader(state, socket.getInetAddress());
 		byte[] buffer = new byte[FIRST_READ];
-		int filled = 0;
-		Status status = Status.NEED_MORE;
-		while (status == Status.NEED_MORE) {
-			if (filled == buffer.length) {
-				buffer = Arrays.copyOf(buffer, buffer.length * 2);
-			}
-			int n = in.read(buffer, filled, buffer.length - filled);
+		while (true) {
+			int n = in.read(buffer);
 			if (n < 0) {
-				if (filled == 0) {
-					return null;
-				}
-				decoder.endOfStream();
-				break;
+				reader.endOfStream();
+				return null;
 			}
-			status = decoder.decode(buffer, filled, n);
-			filled += n;
-		}
-		if (status == Status.NOT_A_HEADER) {
-			if (this.proxyProtocol == ProxyProtocol.REQUIRED) {
-				throw new Refused("closing " + balancer
-						+ ": its first bytes are not a PROXY protocol header, which this listener requires");
+			int payload = reader.feed(buffer, 0, n);
+			if (payload >= 0) {
+				byte[] held = reader.heldPayload();
+				byte[] early = Arrays.copyOf(held, held.length + n - payload);
+				System.arraycopy(buffer, payload, early, held.length, n - payload);
+				return early;
 			}
-			return Arrays.copyOf(buffer, filled);
 		}
-		if (!trusted) {
-			throw new Refused("closing " + balancer + ": it sent a PROXY protocol header but is not in"
-					+ " proxy-trusted-from (" + trustedFrom() + ")");
-		}
-		ProxyHeader header = decoder.header();
-		if (header.hasAddresses()) {
-			state.proxied(header.source());
-		}
-		return Arrays.copyOfRange(buffer, header.length(), filled);
 	}
 
-	private boolean isTrusted(Socket socket) {
+	/**
+	 * Starts reading a connection's PROXY header (on either engine).
+	 * @param state the connection
+	 * @param peer the socket's peer, the balancer if there is one
+	 * @throws Refused if the listener requires a header and the peer is not trusted to
+	 * send one
+	 */
+	HeaderReader headerReader(ConnectionState state, InetAddress peer) throws Refused {
+		boolean trusted = isTrusted(peer);
+		if (!trusted && this.proxyProtocol == ProxyProtocol.REQUIRED) {
+			throw new Refused("closing " + state.remoteAddress() + ": it is not in proxy-trusted-from (" + trustedFrom()
+					+ ") and this listener requires a PROXY protocol header");
+		}
+		return new HeaderReader(state, trusted);
+	}
+
+	private boolean isTrusted(InetAddress peer) {
 		for (CidrBlock block : this.trustedFrom) {
-			if (block.contains(socket.getInetAddress())) {
+			if (block.contains(peer)) {
 				return true;
 			}
 		}
@@ -239,9 +233,30 @@ final class ConnectionSetup {
 			.createSocket(socket, new ByteArrayInputStream(early), true);
 		tls.configure(layered, this.clientAuth);
 		layered.startHandshake();
-		SSLSession session = layered.getSession();
-		state.tls(new Tls(session.getProtocol(), session.getCipherSuite(), clientSubject(session)));
+		established(state, layered.getSession());
 		return layered;
+	}
+
+	/** Whether the listener serves TLS. */
+	boolean tls() {
+		return this.tlsContexts != null;
+	}
+
+	/**
+	 * A server-mode engine for a new connection on an event loop, from the bundle's
+	 * current context (a reloaded bundle's for connections after the reload).
+	 */
+	SSLEngine newEngine() {
+		ServerTls tls = this.tlsContexts.get(this.bundle);
+		SSLEngine engine = tls.context().createSSLEngine();
+		engine.setUseClientMode(false);
+		tls.configure(engine, this.clientAuth);
+		return engine;
+	}
+
+	/** The TLS session is established: the connection shows it. */
+	static void established(ConnectionState state, SSLSession session) {
+		state.tls(new Tls(session.getProtocol(), session.getCipherSuite(), clientSubject(session)));
 	}
 
 	private static String clientSubject(SSLSession session) {
@@ -259,6 +274,31 @@ final class ConnectionSetup {
 		return this.trustedFrom.stream().map(CidrBlock::toString).collect(Collectors.joining(", "));
 	}
 
+	/** The PROXY protocol rules refused the connection: close, count, log. */
+	void refused(ConnectionState state, Refused ex) {
+		fail(state, TcpErrorKind.PROXY_PROTOCOL, CloseReason.PROXY_PROTOCOL, ex.getMessage());
+	}
+
+	/** The PROXY header was malformed, oversized or truncated: close, count, log. */
+	void headerRefused(ConnectionState state, ProxyProtocolException ex) {
+		fail(state, TcpErrorKind.PROXY_PROTOCOL, CloseReason.PROXY_PROTOCOL,
+				"closing " + state.remoteAddress() + ": PROXY protocol header refused: " + ex.getMessage());
+	}
+
+	/**
+	 * Reading failed before the header was whole: count and log; the caller closes.
+	 */
+	void headerReadFailed(ConnectionState state, Exception ex) {
+		fail(state, TcpErrorKind.READ, null, "connection " + state.remoteAddress()
+				+ " ended while its PROXY protocol header was read: " + rootMessage(ex));
+	}
+
+	/** The TLS handshake failed: close, count, log. */
+	void tlsFailed(ConnectionState state, Exception ex) {
+		fail(state, TcpErrorKind.TLS, CloseReason.TLS,
+				"closing " + state.remoteAddress() + ": TLS handshake failed: " + rootMessage(ex));
+	}
+
 	/**
 	 * Counts and logs a failure once, unless Portico had already closed the connection
 	 * (the watchdog, which counted it, or its listener stopping); a {@code null} reason
@@ -274,8 +314,99 @@ final class ConnectionSetup {
 		}
 	}
 
+	/**
+	 * One connection's PROXY protocol header, read as its first bytes arrive in any
+	 * split, on its own thread or on its event loop: the listener's rules (trusted
+	 * sources, optional or required) applied to what {@link ProxyHeaderDecoder} finds. It
+	 * holds only the bytes of a header that may still be coming (at most a header's
+	 * length).
+	 */
+	final class HeaderReader {
+
+		private final ConnectionState state;
+
+		private final boolean trusted;
+
+		private final ProxyHeaderDecoder decoder = new ProxyHeaderDecoder();
+
+		/** The bytes fed so far while a header may still be coming. */
+		private byte[] held = NOTHING;
+
+		private int heldLength;
+
+		private HeaderReader(ConnectionState state, boolean trusted) {
+			this.state = state;
+			this.trusted = trusted;
+		}
+
+		/**
+		 * Take the next bytes.
+		 * @param bytes holds the bytes that arrived
+		 * @param offset where they start
+		 * @param length how many (at least 1)
+		 * @return {@code -1} while a header may still be coming; else where the payload
+		 * begins in {@code bytes}, preceded by {@link #heldPayload()}
+		 * @throws ProxyProtocolException if the header is malformed or too long
+		 * @throws Refused if the listener's rules refuse the header, or its absence
+		 */
+		int feed(byte[] bytes, int offset, int length) throws ProxyProtocolException, Refused {
+			Status status = this.decoder.decode(bytes, offset, length);
+			if (status == Status.NEED_MORE) {
+				if (this.heldLength + length > this.held.length) {
+					this.held = Arrays.copyOf(this.held, Math.max(this.heldLength + length, 2 * this.held.length));
+				}
+				System.arraycopy(bytes, offset, this.held, this.heldLength, length);
+				this.heldLength += length;
+				return -1;
+			}
+			String balancer = this.state.remoteAddress();
+			if (status == Status.NOT_A_HEADER) {
+				if (ConnectionSetup.this.proxyProtocol == ProxyProtocol.REQUIRED) {
+					throw new Refused("closing " + balancer
+							+ ": its first bytes are not a PROXY protocol header, which this listener requires");
+				}
+				return offset;
+			}
+			if (!this.trusted) {
+				throw new Refused("closing " + balancer + ": it sent a PROXY protocol header but is not in"
+						+ " proxy-trusted-from (" + trustedFrom() + ")");
+			}
+			ProxyHeader header = this.decoder.header();
+			if (header.hasAddresses()) {
+				this.state.proxied(header.source());
+			}
+			// every byte held belongs to the header
+			int payload = offset + header.length() - this.heldLength;
+			this.held = NOTHING;
+			this.heldLength = 0;
+			return payload;
+		}
+
+		/**
+		 * Payload that arrived before the bytes last fed: what was held when they showed
+		 * that there is no header.
+		 */
+		byte[] heldPayload() {
+			return Arrays.copyOf(this.held, this.heldLength);
+		}
+
+		/** Whether no byte has arrived yet. */
+		boolean isEmpty() {
+			return this.heldLength == 0;
+		}
+
+		/**
+		 * The peer ended its output before the header was whole.
+		 * @throws ProxyProtocolException if it ended inside a header
+		 */
+		void endOfStream() throws ProxyProtocolException {
+			this.decoder.endOfStream();
+		}
+
+	}
+
 	/** A connection refused by the PROXY protocol rules. */
-	private static final class Refused extends Exception {
+	static final class Refused extends Exception {
 
 		private static final long serialVersionUID = 1L;
 

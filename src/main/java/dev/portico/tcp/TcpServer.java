@@ -63,10 +63,10 @@ import static dev.portico.listener.Throwables.rootMessage;
  *
  * <p>
  * On a listener with the PROXY protocol or TLS on ({@link EdgeOptions}), a new connection
- * is first set up on its own thread ({@link ConnectionSetup}): it is held apart
- * ({@link #settingUp()}, timed by the watchdog, counted against {@code max-connections})
- * and joins {@link #connections()} (the API, pushes, the outbound channel) only once its
- * peer is known and its TLS session established.
+ * is first set up ({@link ConnectionSetup}, on its own thread or its event loop): it is
+ * held apart ({@link #settingUp()}, timed by the watchdog, counted against
+ * {@code max-connections}) and joins {@link #connections()} (the API, pushes, the
+ * outbound channel) only once its peer is known and its TLS session established.
  *
  * <p>
  * On the event-loop engine ({@link TcpEngine}) Spring Integration's NIO factory accepts
@@ -254,6 +254,8 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 		}
 		this.sweeping.cancel(false);
 		this.acceptor.stop();
+		// a handshake cut short by the stop is not a TLS failure
+		this.settingUp.values().forEach((state) -> state.close(CloseReason.STOPPED));
 		for (ConnectionState connection : this.connections.values()) {
 			connection.close(CloseReason.STOPPED);
 		}
@@ -451,6 +453,15 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 			return false;
 		}
 		connection.transport(transport);
+		return setUpDone(state);
+	}
+
+	/**
+	 * A connection set up (on its own thread or its event loop) joins the open
+	 * connections.
+	 * @return whether it is still open
+	 */
+	boolean setUpDone(ConnectionState state) {
 		this.connections.put(state.id(), state);
 		this.settingUp.remove(state.id());
 		if (!state.isOpen()) {
@@ -459,6 +470,11 @@ public final class TcpServer<T> implements ListenerRuntime, TcpContext, TcpListe
 			return false;
 		}
 		return true;
+	}
+
+	/** What a new connection goes through first, or {@code null} if nothing. */
+	ConnectionSetup setup() {
+		return this.setup;
 	}
 
 	@Override

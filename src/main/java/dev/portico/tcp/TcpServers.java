@@ -143,18 +143,11 @@ public final class TcpServers implements DisposableBean {
 
 	/**
 	 * Whether a listener's connections are served on the event loops: its type must be
-	 * able to (see {@link ConnectionHandler#runsOnEventLoop()}), it must need no
-	 * connection set-up (TLS and the PROXY protocol run on the connection's own thread),
-	 * and with {@code auto} it must have no inbound channel, whose subscribers may block.
+	 * able to (see {@link ConnectionHandler#runsOnEventLoop()}), and with {@code auto} it
+	 * must have no inbound channel, whose subscribers may block. TLS and the PROXY
+	 * protocol run on either engine.
 	 */
 	boolean servesOnEventLoop(ListenerContext listener, ConnectionHandler<?> handler) {
-		ListenerDefinition definition = listener.definition();
-		if (definition.options().containsKey(EdgeOptions.class)) {
-			EdgeOptions edge = definition.options(EdgeOptions.class);
-			if (edge.tls() || edge.proxyProtocol() != EdgeOptions.ProxyProtocol.OFF) {
-				return false;
-			}
-		}
 		return switch (this.engine) {
 			case THREADS -> false;
 			case EVENT_LOOP -> handler.runsOnEventLoop();

@@ -106,6 +106,22 @@ final class TlsContexts {
 			}
 		}
 
+		/** The same for an engine, on the event loop. */
+		void configure(SSLEngine engine, EdgeOptions.ClientAuth clientAuth) {
+			if (this.protocols != null) {
+				engine.setEnabledProtocols(this.protocols);
+			}
+			if (this.ciphers != null) {
+				engine.setEnabledCipherSuites(this.ciphers);
+			}
+			switch (clientAuth) {
+				case NEED -> engine.setNeedClientAuth(true);
+				case WANT -> engine.setWantClientAuth(true);
+				default -> {
+				}
+			}
+		}
+
 		private static List<String> enabledProtocols(SSLContext context, String[] protocols) {
 			if (protocols != null) {
 				return List.of(protocols);

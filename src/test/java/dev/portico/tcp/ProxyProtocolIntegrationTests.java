@@ -1,7 +1,9 @@
 package dev.portico.tcp;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -317,6 +319,25 @@ class ProxyProtocolIntegrationTests extends ListenerTestSupport {
 		assertThat(echo.stats().errorsTotal()).isZero();
 	}
 
+	@Test
+	void shouldReadTheHeaderAndTheClientHelloSentInOneSegment() throws Exception {
+		Listener echo = start("proxy-tls-joined",
+				Keys.of("echo", 0, "proxy-protocol", "required", "ssl.bundle", "server"));
+
+		try (Socket balancer = new HeaderFirstSocket(ProxyHeaderEncoder.v1(CLIENT, SERVICE))) {
+			balancer.connect(new InetSocketAddress(Sockets.LOOPBACK, echo.port()), 5000);
+			SSLSocket tls = (SSLSocket) TestCertificates.get()
+				.clientContext()
+				.getSocketFactory()
+				.createSocket(balancer, "localhost", echo.port(), true);
+			tls.startHandshake();
+			assertEcho(tls, "together");
+			assertThat(only(echo).remoteAddress()).isEqualTo("203.0.113.7:51000");
+			tls.close();
+		}
+		assertThat(echo.stats().errorsTotal()).isZero();
+	}
+
 	private static void assertEcho(Socket socket, String text) throws IOException {
 		byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
 		socket.getOutputStream().write(bytes);
@@ -358,6 +379,47 @@ class ProxyProtocolIntegrationTests extends ListenerTestSupport {
 		catch (UnknownHostException ex) {
 			throw new IllegalArgumentException(literal, ex);
 		}
+	}
+
+	/**
+	 * A balancer's socket whose first write carries the PROXY header in front of it, in
+	 * one write (as a balancer sends the header with the client's first bytes).
+	 */
+	private static final class HeaderFirstSocket extends Socket {
+
+		private final byte[] header;
+
+		private OutputStream out;
+
+		HeaderFirstSocket(byte[] header) {
+			this.header = header;
+		}
+
+		@Override
+		public synchronized OutputStream getOutputStream() throws IOException {
+			if (this.out == null) {
+				OutputStream socketOut = super.getOutputStream();
+				this.out = new FilterOutputStream(socketOut) {
+
+					private boolean first = true;
+
+					@Override
+					public void write(byte[] bytes, int offset, int length) throws IOException {
+						if (this.first) {
+							this.first = false;
+							socketOut.write(join(HeaderFirstSocket.this.header,
+									Arrays.copyOfRange(bytes, offset, offset + length)));
+						}
+						else {
+							socketOut.write(bytes, offset, length);
+						}
+					}
+
+				};
+			}
+			return this.out;
+		}
+
 	}
 
 	/** A channel that keeps what the listener copies to it. */

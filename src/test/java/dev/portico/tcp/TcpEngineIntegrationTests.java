@@ -14,11 +14,14 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.integration.channel.QueueChannel;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import dev.portico.listener.Listener;
 import dev.portico.support.Keys;
 import dev.portico.support.ListenerTestSupport;
 import dev.portico.support.Sockets;
+import dev.portico.support.TestCertificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,10 +34,31 @@ import static org.awaitility.Awaitility.await;
 @Import(TcpEngineIntegrationTests.Channels.class)
 class TcpEngineIntegrationTests extends ListenerTestSupport {
 
+	@DynamicPropertySource
+	static void bundles(DynamicPropertyRegistry registry) {
+		TestCertificates.get().addServerBundle(registry, "server", false);
+	}
+
 	@Test
 	void shouldServeEchoMulticonnAndSearchOnTheEventLoopByDefault() {
 		for (String type : List.of("echo", "multiconn", "search")) {
 			Listener listener = start("engine-" + type, Keys.of(type, 0, "bind", Sockets.LOOPBACK));
+			assertThat(((TcpServer<?>) listener.runtime()).engine()).as(type).isEqualTo(TcpEngine.EVENT_LOOP);
+		}
+	}
+
+	@Test
+	void shouldServeListenersReadingAProxyHeaderOnTheEventLoop() {
+		Listener proxied = start("engine-proxy",
+				Keys.of("echo", 0, "bind", Sockets.LOOPBACK, "proxy-protocol", "optional"));
+		assertThat(((TcpServer<?>) proxied.runtime()).engine()).isEqualTo(TcpEngine.EVENT_LOOP);
+	}
+
+	@Test
+	void shouldServeTlsListenersOnTheEventLoop() {
+		for (String type : List.of("echo", "multiconn", "search")) {
+			Listener listener = start("engine-tls-" + type,
+					Keys.of(type, 0, "bind", Sockets.LOOPBACK, "ssl.bundle", "server", "proxy-protocol", "optional"));
 			assertThat(((TcpServer<?>) listener.runtime()).engine()).as(type).isEqualTo(TcpEngine.EVENT_LOOP);
 		}
 	}

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -49,6 +50,7 @@ import dev.portico.support.TestCertificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -319,6 +321,50 @@ class TlsListenerIntegrationTests extends ListenerTestSupport {
 			assertThat(Sockets.readExactly(socket.getInputStream(), 14)).isEqualTo("QUIET PLEASE\r\n".getBytes());
 			assertThat(only(flow).tls().protocol()).isEqualTo("TLSv1.3");
 		}
+	}
+
+	@Test
+	void shouldThrottleAndThenCloseATlsClientThatNeverReadsWhileOthersAreServed() throws Exception {
+		Listener multiconn = start("tls-slow", Keys.of("multiconn", 0, "bind", Sockets.LOOPBACK, "ssl.bundle", "server",
+				"write-timeout", "2s", "max-queued-bytes", "256KB"));
+		SSLContext context = certificates.clientContext();
+		AtomicLong written = new AtomicLong();
+		Socket raw = new Socket();
+		raw.setReceiveBufferSize(4096);
+		raw.connect(new InetSocketAddress(Sockets.LOOPBACK, multiconn.port()), 5000);
+		try (SSLSocket hog = (SSLSocket) context.getSocketFactory()
+			.createSocket(raw, Sockets.LOOPBACK, multiconn.port(), true);
+				SSLSocket good = connect(multiconn.port(), context)) {
+			hog.startHandshake();
+			CompletableFuture<Void> flooding = CompletableFuture.runAsync(() -> {
+				byte[] block = new byte[64 * 1024];
+				try {
+					OutputStream out = hog.getOutputStream();
+					for (int i = 0; i < 1024; i++) { // 64 MiB at most
+						out.write(block);
+						written.addAndGet(block.length);
+					}
+				}
+				catch (Exception ex) {
+					// closed by the server: expected
+				}
+			});
+			// while the hog is throttled, the good client is served
+			for (int i = 0; i < 20; i++) {
+				byte[] ping = ("ping " + i).getBytes();
+				assertThat(echoed(good, ping)).isEqualTo(ping);
+			}
+			await().atMost(10, TimeUnit.SECONDS).until(() -> multiconn.status().queue().bytes() > 128 * 1024);
+			assertThat(multiconn.status().queue().bytes()).isLessThanOrEqualTo(256 * 1024 + 64 * 1024);
+			// closed after the write timeout, long before 64 MiB were taken
+			flooding.get(30, TimeUnit.SECONDS);
+			assertThat(written.get()).isLessThan(64L * 1024 * 1024);
+			await().atMost(10, TimeUnit.SECONDS).until(() -> multiconn.connections().size() == 1);
+			assertThat(echoed(good, "still here".getBytes())).isEqualTo("still here".getBytes());
+		}
+		assertThat(multiconn.stats().errorsByKind()).containsAnyOf(entry("queue-overflow", 1L),
+				entry("write-timeout", 1L));
+		assertThat(multiconn.stats().errorsByKind()).doesNotContainKey("tls");
 	}
 
 	@Test
