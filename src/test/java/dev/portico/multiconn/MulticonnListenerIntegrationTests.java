@@ -1,7 +1,6 @@
 package dev.portico.multiconn;
 
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.InetSocketAddress;
@@ -123,19 +122,7 @@ class MulticonnListenerIntegrationTests extends ListenerTestSupport {
 		AtomicLong written = new AtomicLong();
 		try (Socket hog = Sockets.connect(multiconn.port()); Socket good = Sockets.connect(multiconn.port())) {
 			hog.setReceiveBufferSize(4096);
-			CompletableFuture<Void> flooding = CompletableFuture.runAsync(() -> {
-				byte[] block = new byte[64 * 1024];
-				try {
-					OutputStream out = hog.getOutputStream();
-					for (int i = 0; i < 1024; i++) { // 64 MiB at most
-						out.write(block);
-						written.addAndGet(block.length);
-					}
-				}
-				catch (Exception ex) {
-					// closed by the server: expected
-				}
-			});
+			CompletableFuture<Void> flooding = Sockets.flood(hog.getOutputStream(), written);
 			// while the hog is throttled, the good client is served
 			InputStream in = good.getInputStream();
 			for (int i = 0; i < 20; i++) {

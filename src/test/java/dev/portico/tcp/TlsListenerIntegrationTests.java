@@ -336,19 +336,7 @@ class TlsListenerIntegrationTests extends ListenerTestSupport {
 			.createSocket(raw, Sockets.LOOPBACK, multiconn.port(), true);
 				SSLSocket good = connect(multiconn.port(), context)) {
 			hog.startHandshake();
-			CompletableFuture<Void> flooding = CompletableFuture.runAsync(() -> {
-				byte[] block = new byte[64 * 1024];
-				try {
-					OutputStream out = hog.getOutputStream();
-					for (int i = 0; i < 1024; i++) { // 64 MiB at most
-						out.write(block);
-						written.addAndGet(block.length);
-					}
-				}
-				catch (Exception ex) {
-					// closed by the server: expected
-				}
-			});
+			CompletableFuture<Void> flooding = Sockets.flood(hog.getOutputStream(), written);
 			// while the hog is throttled, the good client is served
 			for (int i = 0; i < 20; i++) {
 				byte[] ping = ("ping " + i).getBytes();
