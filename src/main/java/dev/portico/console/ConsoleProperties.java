@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import dev.portico.listener.Within;
+
 /**
  * Settings of the web console and its event stream, {@code portico.console.*}.
  *
@@ -38,8 +40,8 @@ public record ConsoleProperties(@DefaultValue("16") @Min(1) @Max(10_000) int max
 		@DefaultValue("1s") @DurationMin(millis = 100) @DurationMax(minutes = 1) Duration interval,
 		@DefaultValue("250ms") @DurationMin(millis = 10) @DurationMax(minutes = 1) Duration changeInterval,
 		@DefaultValue("15s") @DurationMin(millis = 100) @DurationMax(minutes = 10) Duration ping,
-		@DefaultValue("10s") @DurationMin(millis = 100) Duration sendTimeout,
-		@DefaultValue("1MB") @MinDataSize(1024) DataSize maxQueuedBytes,
+		@DefaultValue("10s") @DurationMin(millis = 100) @DurationMax(minutes = 10) Duration sendTimeout,
+		@DefaultValue("1MB") @Within(min = "1KB", max = "1GB") DataSize maxQueuedBytes,
 		@DefaultValue("5m") @DurationMin(seconds = 0) @DurationMax(hours = 1) Duration history) {
 
 	/** How many figure samples the history holds: one per interval, plus the first. */
